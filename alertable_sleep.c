@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alertable_sleep - interruptible long delays that any context can abort
+ *
+ * An instance is an array of entries, one per event index. An entry is a wait
+ * queue head and one atomic word of state bits. Every change of an entry's
+ * state is a single fully ordered read-modify-write of that word, so each race
+ * (an abort against the start or the timeout of a sleep, a reset against a
+ * sleeper, destroy against everything) is settled by the order of those
+ * operations on one variable. No lock is shared between indices.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/nospec.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/wait_bit.h>
+
+#include "alertable_sleep.h"
+
+/*
+ * Entry state bits.
+ *
+ * SLEEPING: a thread owns the index; set by the sleeper's claim, cleared by
+ *           its release. At most one owner, which is the -EBUSY guard.
+ * ABORTED:  sticky; set by abort, cleared only by a reset that finds no owner.
+ * CLOSING:  set once by destroy; refuses new sleepers and ends current ones.
+ */
+#define AS_SLEEPING	BIT(0)
+#define AS_ABORTED	BIT(1)
+#define AS_CLOSING	BIT(2)
+
+struct alertable_sleep_entry {
+	wait_queue_head_t wq;
+	atomic_t state;
+};
+
+struct alertable_sleep {
+	unsigned int event_count;
+	struct alertable_sleep_entry entries[];
+};
+
+static struct alertable_sleep_entry *
+alertable_sleep_entry(struct alertable_sleep *as, unsigned int index)
+{
+	if (IS_ERR_OR_NULL(as) || index >= as->event_count)
+		return NULL;
+	return &as->entries[array_index_nospec(index, as->event_count)];
+}
+
+static bool entry_woken(struct alertable_sleep_entry *e)
+{
+	return atomic_read(&e->state) & (AS_ABORTED | AS_CLOSING);
+}
+
+/*
+ * Set @bit and wake the owner, if there is one. The RMW is fully ordered:
+ * a sleeper that claims the index after it sees @bit in its claim, and one
+ * that claimed before it is on the wait queue, or will test entry_woken()
+ * after taking the queue lock that wake_up_all() takes too. An entry with no
+ * owner needs no wake-up, which keeps abort on an idle index to one atomic.
+ */
+static void entry_signal(struct alertable_sleep_entry *e, int bit)
+{
+	if (atomic_fetch_or(bit, &e->state) & AS_SLEEPING)
+		wake_up_all(&e->wq);
+}
+
+/* Take ownership of the index, or say why not. */
+static int entry_claim(struct alertable_sleep_entry *e)
+{
+	int old = atomic_read(&e->state);
+
+	do {
+		if (old & AS_CLOSING)
+			return -ESHUTDOWN;
+		if (old & AS_ABORTED)
+			return -ECANCELED;
+		if (old & AS_SLEEPING)
+			return -EBUSY;
+	} while (!atomic_try_cmpxchg(&e->state, &old, old | AS_SLEEPING));
+
+	return 0;
+}
+
+/*
+ * Give the index back and return the state seen at that instant, so that an
+ * abort landing after the wait timed out but before the release still turns
+ * the result into -ECANCELED (and stays set for the next sleeper).
+ *
+ * Once SLEEPING is clear, destroy may free the entry: wake_up_var() only
+ * hashes the address, it does not dereference it. The fully ordered
+ * fetch_andnot() is the barrier wake_up_var() asks for.
+ */
+static int entry_release(struct alertable_sleep_entry *e)
+{
+	int old = atomic_fetch_andnot(AS_SLEEPING, &e->state);
+
+	if (old & AS_CLOSING)
+		wake_up_var(&e->state);
+	return old;
+}
+
+/* Jiffies to wait for @ns, rounded up and kept below MAX_SCHEDULE_TIMEOUT. */
+static long ns_to_timeout(s64 ns)
+{
+	u64 j = div_u64(ns + TICK_NSEC - 1, TICK_NSEC);
+
+	return min_t(u64, j, MAX_SCHEDULE_TIMEOUT - 1);
+}
+
+/*
+ * Wait until @deadline by ktime_get(), an abort, destroy, or a signal.
+ *
+ * A timeout of n jiffies ends at the n-th tick, which can be up to one jiffy
+ * less than n jiffies after now. Rather than add a jiffy to every sleep, wait
+ * again for what is left: the sleep never ends early and overshoots by less
+ * than one jiffy plus scheduling latency.
+ *
+ * Return: true if a signal (or kthread_stop(), which sets TIF_NOTIFY_SIGNAL)
+ * ended the wait.
+ */
+static bool entry_wait_until(struct alertable_sleep_entry *e, ktime_t deadline)
+{
+	for (;;) {
+		s64 left = ktime_to_ns(ktime_sub(deadline, ktime_get()));
+		long ret;
+
+		if (left <= 0)
+			return false;
+		ret = wait_event_interruptible_timeout(e->wq, entry_woken(e),
+						       ns_to_timeout(left));
+		if (ret)
+			return ret < 0;
+	}
+}
+
+/**
+ * alertable_sleep_sleep() - sleep on an index until timeout, abort or signal
+ * @as: the instance
+ * @index: the event index, below alertable_sleep_event_count()
+ * @msecs: how long to sleep; 0 returns at once, %ALERTABLE_SLEEP_INFINITE
+ *	waits with no timeout
+ *
+ * Sleeps interruptibly until @msecs have passed by ktime_get(), the index is
+ * aborted, the instance is destroyed, or a signal arrives. kthread_stop() on a
+ * sleeping kthread ends the sleep at once. Only one thread may sleep on an
+ * index at a time.
+ *
+ * Context: Process context; may sleep.
+ * Return:
+ * * 0            - the whole delay elapsed and the index was not aborted
+ * * -ECANCELED   - the index was aborted before or during the sleep, and not
+ *		    reset since
+ * * -ERESTARTSYS - a signal, or kthread_stop(), ended the sleep
+ * * -EBUSY       - another thread is sleeping on @index; it is not disturbed
+ * * -ESHUTDOWN   - the instance is being destroyed
+ * * -EINVAL      - @as is NULL or an error pointer, or @index is out of range
+ */
+int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
+			  unsigned int msecs)
+{
+	struct alertable_sleep_entry *e;
+	bool interrupted = false;
+	int ret, state;
+
+	might_sleep();
+
+	e = alertable_sleep_entry(as, index);
+	if (!e)
+		return -EINVAL;
+
+	ret = entry_claim(e);
+	if (ret)
+		return ret;
+
+	if (msecs == ALERTABLE_SLEEP_INFINITE)
+		interrupted = wait_event_interruptible(e->wq,
+						       entry_woken(e)) != 0;
+	else if (msecs)
+		interrupted = entry_wait_until(e, ktime_add_ms(ktime_get(),
+							       msecs));
+
+	/* @e and @as may be freed by destroy from here on. */
+	state = entry_release(e);
+
+	if (state & AS_CLOSING)
+		return -ESHUTDOWN;
+	if (state & AS_ABORTED)
+		return -ECANCELED;
+	if (interrupted)
+		return -ERESTARTSYS;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
+
+/**
+ * alertable_sleep_abort() - abort the sleep on an index, now and until reset
+ * @as: the instance
+ * @index: the event index
+ *
+ * Marks @index aborted and wakes its sleeper, if any. The mark is sticky:
+ * every later alertable_sleep_sleep() on @index returns -ECANCELED at once
+ * until alertable_sleep_reset_for_reuse(). Aborting twice is harmless.
+ *
+ * Context: Any context, including hard IRQ and with spinlocks held. Must not
+ * race with alertable_sleep_destroy() of @as.
+ * Return: 0, or -EINVAL if @as is NULL or an error pointer or @index is out
+ * of range.
+ */
+int alertable_sleep_abort(struct alertable_sleep *as, unsigned int index)
+{
+	struct alertable_sleep_entry *e = alertable_sleep_entry(as, index);
+
+	if (!e)
+		return -EINVAL;
+	entry_signal(e, AS_ABORTED);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_abort);
+
+/**
+ * alertable_sleep_abort_all() - abort every index of an instance
+ * @as: the instance; NULL and error pointers are ignored
+ *
+ * Does alertable_sleep_abort() on each index, in O(event_count).
+ *
+ * Context: Any context, including hard IRQ and with spinlocks held. Must not
+ * race with alertable_sleep_destroy() of @as.
+ */
+void alertable_sleep_abort_all(struct alertable_sleep *as)
+{
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(as))
+		return;
+	for (i = 0; i < as->event_count; i++)
+		entry_signal(&as->entries[i], AS_ABORTED);
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_abort_all);
+
+/**
+ * alertable_sleep_reset_for_reuse() - clear an abort so the index can sleep
+ * @as: the instance
+ * @index: the event index
+ *
+ * Clears the sticky abort of @index. Refused while a thread sleeps on @index,
+ * so that a reset never swallows an abort its sleeper has not yet seen.
+ *
+ * Context: Any context. Must not race with alertable_sleep_destroy() of @as.
+ * Return: 0 on success; -EBUSY, changing nothing, if a thread is sleeping on
+ * @index; -EINVAL if @as is NULL or an error pointer or @index is out of
+ * range.
+ */
+int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
+				    unsigned int index)
+{
+	struct alertable_sleep_entry *e = alertable_sleep_entry(as, index);
+	int old;
+
+	if (!e)
+		return -EINVAL;
+
+	old = atomic_read(&e->state);
+	do {
+		if (old & AS_SLEEPING)
+			return -EBUSY;
+		if (!(old & AS_ABORTED))
+			return 0;
+	} while (!atomic_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
+
+	return 0;
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_reset_for_reuse);
+
+/**
+ * alertable_sleep_event_count() - number of event indices of an instance
+ * @as: the instance
+ *
+ * Context: Any context.
+ * Return: the event_count given at creation, or 0 if @as is NULL or an error
+ * pointer.
+ */
+unsigned int alertable_sleep_event_count(const struct alertable_sleep *as)
+{
+	return IS_ERR_OR_NULL(as) ? 0 : as->event_count;
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_event_count);
+
+/**
+ * alertable_sleep_create() - create an instance with @event_count indices
+ * @event_count: number of indices, 1..%ALERTABLE_SLEEP_MAX_EVENTS
+ *
+ * Every index starts idle and not aborted. Free the instance with
+ * alertable_sleep_destroy().
+ *
+ * Context: Process context; may sleep.
+ * Return: the instance, ERR_PTR(-EINVAL) if @event_count is out of range, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct alertable_sleep *alertable_sleep_create(unsigned int event_count)
+{
+	struct alertable_sleep *as;
+	unsigned int i;
+
+	if (!event_count || event_count > ALERTABLE_SLEEP_MAX_EVENTS)
+		return ERR_PTR(-EINVAL);
+
+	as = kvzalloc(struct_size(as, entries, event_count), GFP_KERNEL);
+	if (!as)
+		return ERR_PTR(-ENOMEM);
+
+	as->event_count = event_count;
+	for (i = 0; i < event_count; i++) {
+		init_waitqueue_head(&as->entries[i].wq);
+		atomic_set(&as->entries[i].state, 0);
+	}
+	return as;
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_create);
+
+/**
+ * alertable_sleep_destroy() - end every sleep on an instance and free it
+ * @as: the instance; NULL and error pointers are ignored
+ *
+ * Refuses new sleepers, wakes every thread sleeping on @as (their
+ * alertable_sleep_sleep() returns -ESHUTDOWN), waits until each has returned,
+ * then frees @as. The caller must stop its other users of @as first (cancel
+ * the timers, free the IRQs and stop the threads that abort or reset it) and
+ * must not touch @as once this has been called.
+ *
+ * Context: Process context; may sleep.
+ */
+void alertable_sleep_destroy(struct alertable_sleep *as)
+{
+	unsigned int i;
+
+	might_sleep();
+
+	if (IS_ERR_OR_NULL(as))
+		return;
+
+	for (i = 0; i < as->event_count; i++)
+		entry_signal(&as->entries[i], AS_CLOSING);
+
+	/* CLOSING is set everywhere: SLEEPING can only be cleared now. */
+	for (i = 0; i < as->event_count; i++) {
+		struct alertable_sleep_entry *e = &as->entries[i];
+
+		wait_var_event(&e->state,
+			       !(atomic_read(&e->state) & AS_SLEEPING));
+	}
+
+	kvfree(as);
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_destroy);
+
+static void devm_alertable_sleep_release(void *as)
+{
+	alertable_sleep_destroy(as);
+}
+
+/**
+ * devm_alertable_sleep_create() - alertable_sleep_create() tied to a device
+ * @dev: the device whose driver owns the instance
+ * @event_count: number of indices, 1..%ALERTABLE_SLEEP_MAX_EVENTS
+ *
+ * Like alertable_sleep_create(), but the instance is destroyed by
+ * alertable_sleep_destroy() when @dev's driver detaches.
+ *
+ * Context: Process context; may sleep.
+ * Return: the instance, ERR_PTR(-EINVAL) if @event_count is out of range, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct alertable_sleep *devm_alertable_sleep_create(struct device *dev,
+						    unsigned int event_count)
+{
+	struct alertable_sleep *as;
+	int ret;
+
+	as = alertable_sleep_create(event_count);
+	if (IS_ERR(as))
+		return as;
+
+	ret = devm_add_action_or_reset(dev, devm_alertable_sleep_release, as);
+	if (ret)
+		return ERR_PTR(ret);
+	return as;
+}
+EXPORT_SYMBOL_GPL(devm_alertable_sleep_create);
+
+/* The module-wide instance, sized by the eventcount parameter. */
+static struct alertable_sleep *alertable_sleep_default_instance;
+static unsigned int eventcount = 8;
+
+/*
+ * param_set_uint() would accept 0 and report overflow as -ERANGE; every bad
+ * value must fail insmod with -EINVAL and say what is accepted.
+ */
+static int eventcount_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+
+	if (kstrtouint(val, 0, &n) || !n || n > ALERTABLE_SLEEP_MAX_EVENTS) {
+		pr_err("eventcount=%s is invalid: the valid range is 1..%u\n",
+		       val, ALERTABLE_SLEEP_MAX_EVENTS);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = n;
+	return 0;
+}
+
+static const struct kernel_param_ops eventcount_ops = {
+	.set = eventcount_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(eventcount, &eventcount_ops, &eventcount, 0444);
+MODULE_PARM_DESC(eventcount,
+		 "Event indices of the module-wide instance (1..65536, default 8)");
+
+/**
+ * alertable_sleep_default() - the module-wide instance
+ *
+ * The instance is created when the module loads, with the number of indices
+ * given by its eventcount parameter, and destroyed when it unloads. A module
+ * that calls this depends on alertable_sleep, so it stays valid while the
+ * caller is loaded. Do not destroy it.
+ *
+ * Context: Any context.
+ * Return: the module-wide instance.
+ */
+struct alertable_sleep *alertable_sleep_default(void)
+{
+	return alertable_sleep_default_instance;
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_default);
+
+static int __init alertable_sleep_init(void)
+{
+	struct alertable_sleep *as = alertable_sleep_create(eventcount);
+
+	if (IS_ERR(as)) {
+		pr_err("cannot create the default instance of %u events: %pe\n",
+		       eventcount, as);
+		return PTR_ERR(as);
+	}
+	alertable_sleep_default_instance = as;
+	return 0;
+}
+module_init(alertable_sleep_init);
+
+static void __exit alertable_sleep_exit(void)
+{
+	alertable_sleep_destroy(alertable_sleep_default_instance);
+}
+module_exit(alertable_sleep_exit);
+
+MODULE_DESCRIPTION("Interruptible long delays that any context can abort");
+MODULE_AUTHOR("The alertable_sleep developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");

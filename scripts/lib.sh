@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers shared by the scripts in this folder. Sourced, never run.
+
+AS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+AS_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/alertable_sleep
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# need_pkgs PKG...: install, with apt, the Debian packages not yet installed.
+need_pkgs() {
+	local missing=() p sudo=
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null ||
+			die "need root to install: ${missing[*]}"
+		sudo=sudo
+	fi
+	say "installing with apt: ${missing[*]}"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+# Packages each job needs. The VM boots Debian's packaged kernel, so the
+# modules are built against that kernel's headers, never the host's.
+AS_PKGS_BUILD="make gcc libc6-dev bc bison flex libelf-dev libssl-dev kmod rsync"
+AS_PKGS_VM="$AS_PKGS_BUILD linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
+AS_PKGS_KUNIT="$AS_PKGS_BUILD linux-source-6.1 xz-utils python3"
+AS_PKGS_LINT="$AS_PKGS_BUILD linux-headers-amd64 linux-source-6.1 xz-utils sparse perl"
+
+# vm_kver: release of the kernel that linux-image-amd64 points at.
+vm_kver() {
+	dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+		sed -n 's/^linux-image-\([^ ,]*\).*/\1/p'
+}
+
+# vm_kdir: the build folder of that kernel's headers.
+vm_kdir() {
+	local kver
+	kver=$(vm_kver)
+	[ -n "$kver" ] || die "linux-image-amd64 is not installed"
+	[ -f "/lib/modules/$kver/build/Makefile" ] ||
+		die "no headers for $kver: apt-get install linux-headers-$kver"
+	printf '%s\n' "/lib/modules/$kver/build"
+}
+
+# build_modules OUTDIR [KDIR]: copy the sources into OUTDIR/src and build
+# alertable_sleep.ko and its client modules (samples/, tests/, bench/) there
+# in one pass. A copy per caller keeps concurrent builds apart and leaves
+# the work tree free of build products; unchanged files are not rebuilt.
+build_modules() {
+	local out=$1 kdir=${2:-}
+	[ -n "$kdir" ] || kdir=$(vm_kdir)
+	mkdir -p "$out/src"
+	rsync -a --exclude=.git --exclude='*.ko' --exclude='*.o' \
+		--exclude='*.mod*' --exclude='.*.cmd' --exclude=Module.symvers \
+		--exclude=modules.order "$AS_ROOT/" "$out/src/"
+	say "building the modules against $kdir in $out/src"
+	make -s -C "$kdir" M="$out/src" ALERTABLE_SLEEP_CLIENTS=1 modules ||
+		die "module build failed"
+}
+
+# kernel_tree: the Debian linux-source-6.1 tree, extracted once into the
+# cache (used for kunit.py, checkpatch.pl, kernel-doc).
+kernel_tree() {
+	local tree=$AS_CACHE/linux-source-6.1
+	if [ ! -f "$tree/.extracted" ]; then
+		say "extracting /usr/src/linux-source-6.1.tar.xz into $AS_CACHE (once)"
+		mkdir -p "$AS_CACHE"
+		rm -rf "$tree"
+		tar -C "$AS_CACHE" -xf /usr/src/linux-source-6.1.tar.xz ||
+			die "cannot extract the kernel source"
+		touch "$tree/.extracted"
+	fi
+	printf '%s\n' "$tree"
+}
+
+# total NAME PASSED FAILED: the closing line that scripts/check.sh adds up.
+total() {
+	printf '%s: %d passed, %d failed\n' "$1" "$2" "$3"
+}
