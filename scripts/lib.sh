@@ -52,17 +52,24 @@ vm_kdir() {
 	printf '%s\n' "/lib/modules/$kver/build"
 }
 
-# build_modules OUTDIR [KDIR]: copy the sources into OUTDIR/src and build
-# alertable_sleep.ko and its client modules (samples/, tests/, bench/) there
-# in one pass. A copy per caller keeps concurrent builds apart and leaves
-# the work tree free of build products; unchanged files are not rebuilt.
+# stage_sources OUTDIR: copy the sources into OUTDIR/src (mtimes kept, no
+# build products), so builds never write into the work tree and concurrent
+# builds never share a folder.
+stage_sources() {
+	mkdir -p "$1/src"
+	rsync -a --exclude=.git --exclude='*.ko' --exclude='*.o' \
+		--exclude='*.mod*' --exclude='.*.cmd' --exclude=Module.symvers \
+		--exclude=modules.order "$AS_ROOT/" "$1/src/"
+}
+
+# build_modules OUTDIR [KDIR]: stage the sources in OUTDIR/src and build
+# alertable_sleep.ko and its client modules (every one of samples/, tests/,
+# tests/torture/, bench/ that has a Kbuild) in one pass, so that modpost
+# resolves the clients' imports. Unchanged files are not rebuilt.
 build_modules() {
 	local out=$1 kdir=${2:-}
 	[ -n "$kdir" ] || kdir=$(vm_kdir)
-	mkdir -p "$out/src"
-	rsync -a --exclude=.git --exclude='*.ko' --exclude='*.o' \
-		--exclude='*.mod*' --exclude='.*.cmd' --exclude=Module.symvers \
-		--exclude=modules.order "$AS_ROOT/" "$out/src/"
+	stage_sources "$out"
 	say "building the modules against $kdir in $out/src"
 	make -s -C "$kdir" M="$out/src" ALERTABLE_SLEEP_CLIENTS=1 modules ||
 		die "module build failed"

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: the checks a kernel maintainer runs before reading a patch.
+#   checkpatch.pl --strict on every .c and .h (one check per file)
+#   kernel-doc -none on every .c and .h (one check per file; any output fails)
+#   a W=1 build with -Werror, and a sparse (C=2) build with no report
+# Both builds cover the module and its client modules (samples, tests,
+# bench), against Debian's packaged kernel headers.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs $AS_PKGS_LINT
+tree=$(kernel_tree)
+kdir=$(vm_kdir)
+cd "$AS_ROOT"
+
+pass=0
+fail=0
+check() {	# check NAME OUTPUT-FILE: pass if the command succeeded silently
+	local name=$1 out=$2 rc=$3
+	if [ "$rc" -eq 0 ] && [ ! -s "$out" ]; then
+		echo "ok   $name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $name"
+		sed 's/^/     /' "$out"
+		fail=$((fail + 1))
+	fi
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+files=$(git ls-files -co --exclude-standard -- "*.c" "*.h" | sort)
+
+say "checkpatch.pl --strict and kernel-doc on $(echo "$files" | wc -l) files"
+for f in $files; do
+	rc=0
+	perl "$tree/scripts/checkpatch.pl" --strict --no-tree --quiet \
+		--show-types -f "$f" >"$tmp/out" 2>&1 || rc=$?
+	check "checkpatch $f" "$tmp/out" "$rc"
+	rc=0
+	perl "$tree/scripts/kernel-doc" -none "$f" >"$tmp/out" 2>&1 || rc=$?
+	check "kernel-doc $f" "$tmp/out" "$rc"
+done
+
+# A fresh copy, so that every file is compiled and every warning shows.
+say "W=1 build with -Werror against $kdir"
+rm -rf "$AS_CACHE/lint"
+stage_sources "$AS_CACHE/lint"
+lintsrc=$AS_CACHE/lint/src
+rc=0
+make -s -C "$kdir" M="$lintsrc" ALERTABLE_SLEEP_CLIENTS=1 \
+	W=1 KCFLAGS=-Werror modules >"$tmp/out" 2>&1 || rc=$?
+grep -v -e '^Skipping BTF generation' "$tmp/out" >"$tmp/w1" || true
+check "build W=1 -Werror" "$tmp/w1" "$rc"
+
+say "sparse build (C=2) against $kdir"
+rc=0
+make -s -C "$kdir" M="$lintsrc" ALERTABLE_SLEEP_CLIENTS=1 \
+	C=2 CHECK=sparse modules >"$tmp/out" 2>&1 || rc=$?
+grep -v -e '^Skipping BTF generation' "$tmp/out" >"$tmp/sparse" || true
+check "sparse C=2" "$tmp/sparse" "$rc"
+
+total lint "$pass" "$fail"
+[ "$fail" -eq 0 ]
