@@ -13,6 +13,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
@@ -24,12 +25,17 @@
 #include <linux/moduleparam.h>
 #include <linux/nospec.h>
 #include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/wait_bit.h>
 
 #include "alertable_sleep.h"
+
+#define CREATE_TRACE_POINTS
+#include "alertable_sleep_trace.h"
 
 /*
  * Entry state bits.
@@ -48,10 +54,33 @@ struct alertable_sleep_entry {
 	atomic_t state;
 };
 
+/*
+ * Counters shown in debugfs. Per CPU, so that indices never share a cache
+ * line on the hot paths; this_cpu_inc() is safe from hard IRQ too.
+ */
+enum alertable_sleep_stat {
+	AS_STAT_SLEEPS,		/* sleeps that claimed their index */
+	AS_STAT_TIMEOUTS,	/* ... and whose delay ran out */
+	AS_STAT_ABORTS,		/* aborts of a valid index */
+	AS_STAT_BUSY,		/* sleeps refused with -EBUSY */
+	AS_STAT_NR
+};
+
+struct alertable_sleep_stats {
+	unsigned long count[AS_STAT_NR];
+};
+
 struct alertable_sleep {
 	unsigned int event_count;
+	struct alertable_sleep_stats __percpu *stats;
+	struct dentry *debugfs;
 	struct alertable_sleep_entry entries[];
 };
+
+static void stat_inc(struct alertable_sleep *as, enum alertable_sleep_stat s)
+{
+	this_cpu_inc(as->stats->count[s]);
+}
 
 static struct alertable_sleep_entry *
 alertable_sleep_entry(struct alertable_sleep *as, unsigned int index)
@@ -73,10 +102,12 @@ static bool entry_woken(struct alertable_sleep_entry *e)
  * after taking the queue lock that wake_up_all() takes too. An entry with no
  * owner needs no wake-up, which keeps abort on an idle index to one atomic.
  */
-static void entry_signal(struct alertable_sleep_entry *e, int bit)
+static bool entry_signal(struct alertable_sleep_entry *e, int bit)
 {
-	if (atomic_fetch_or(bit, &e->state) & AS_SLEEPING)
-		wake_up_all(&e->wq);
+	if (!(atomic_fetch_or(bit, &e->state) & AS_SLEEPING))
+		return false;
+	wake_up_all(&e->wq);
+	return true;
 }
 
 /* Take ownership of the index, or say why not. */
@@ -123,28 +154,38 @@ static long ns_to_timeout(s64 ns)
 }
 
 /*
- * Wait until @deadline by ktime_get(), an abort, destroy, or a signal.
+ * Wait until @msecs after @start by ktime_get(), an abort, destroy, or a
+ * signal.
  *
  * A timeout of n jiffies ends at the n-th tick, which can be up to one jiffy
  * less than n jiffies after now. Rather than add a jiffy to every sleep, wait
  * again for what is left: the sleep never ends early and overshoots by less
  * than one jiffy plus scheduling latency.
  *
- * Return: true if a signal (or kthread_stop(), which sets TIF_NOTIFY_SIGNAL)
- * ended the wait.
+ * Return: 0 when woken by an abort or destroy, -ETIMEDOUT when the delay ran
+ * out, -ERESTARTSYS when a signal (or kthread_stop(), which sets
+ * TIF_NOTIFY_SIGNAL) ended the wait.
  */
-static bool entry_wait_until(struct alertable_sleep_entry *e, ktime_t deadline)
+static int entry_wait(struct alertable_sleep_entry *e, ktime_t start,
+		      unsigned int msecs)
 {
+	ktime_t deadline = ktime_add_ms(start, msecs);
+
+	if (msecs == ALERTABLE_SLEEP_INFINITE)
+		return wait_event_interruptible(e->wq, entry_woken(e));
+
 	for (;;) {
 		s64 left = ktime_to_ns(ktime_sub(deadline, ktime_get()));
 		long ret;
 
 		if (left <= 0)
-			return false;
+			return -ETIMEDOUT;
 		ret = wait_event_interruptible_timeout(e->wq, entry_woken(e),
 						       ns_to_timeout(left));
-		if (ret)
-			return ret < 0;
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			return 0;
 	}
 }
 
@@ -174,8 +215,8 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 			  unsigned int msecs)
 {
 	struct alertable_sleep_entry *e;
-	bool interrupted = false;
-	int ret, state;
+	ktime_t start = 0;
+	int ret, state, wait = -ETIMEDOUT;
 
 	might_sleep();
 
@@ -183,27 +224,40 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 	if (!e)
 		return -EINVAL;
 
+	trace_alertable_sleep_begin(as, index, msecs);
 	ret = entry_claim(e);
-	if (ret)
+	if (ret) {
+		if (ret == -EBUSY)
+			stat_inc(as, AS_STAT_BUSY);
+		trace_alertable_sleep_end(as, index, ret, 0);
 		return ret;
+	}
+	stat_inc(as, AS_STAT_SLEEPS);
 
-	if (msecs == ALERTABLE_SLEEP_INFINITE)
-		interrupted = wait_event_interruptible(e->wq,
-						       entry_woken(e)) != 0;
-	else if (msecs)
-		interrupted = entry_wait_until(e, ktime_add_ms(ktime_get(),
-							       msecs));
+	if (msecs) {
+		start = ktime_get();
+		wait = entry_wait(e, start, msecs);
+	}
+	if (wait == -ETIMEDOUT)
+		stat_inc(as, AS_STAT_TIMEOUTS);
 
 	/* @e and @as may be freed by destroy from here on. */
 	state = entry_release(e);
 
 	if (state & AS_CLOSING)
-		return -ESHUTDOWN;
-	if (state & AS_ABORTED)
-		return -ECANCELED;
-	if (interrupted)
-		return -ERESTARTSYS;
-	return 0;
+		ret = -ESHUTDOWN;
+	else if (state & AS_ABORTED)
+		ret = -ECANCELED;
+	else if (wait == -ERESTARTSYS)
+		ret = -ERESTARTSYS;
+
+	/* Only pay for the clock read when someone is tracing. */
+	if (trace_alertable_sleep_end_enabled()) {
+		s64 us = msecs ? ktime_us_delta(ktime_get(), start) : 0;
+
+		trace_alertable_sleep_end(as, index, ret, us);
+	}
+	return ret;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
 
@@ -227,7 +281,8 @@ int alertable_sleep_abort(struct alertable_sleep *as, unsigned int index)
 
 	if (!e)
 		return -EINVAL;
-	entry_signal(e, AS_ABORTED);
+	stat_inc(as, AS_STAT_ABORTS);
+	trace_alertable_sleep_abort(as, index, entry_signal(e, AS_ABORTED));
 	return 0;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_abort);
@@ -247,8 +302,12 @@ void alertable_sleep_abort_all(struct alertable_sleep *as)
 
 	if (IS_ERR_OR_NULL(as))
 		return;
-	for (i = 0; i < as->event_count; i++)
-		entry_signal(&as->entries[i], AS_ABORTED);
+	for (i = 0; i < as->event_count; i++) {
+		stat_inc(as, AS_STAT_ABORTS);
+		trace_alertable_sleep_abort(as, i,
+					    entry_signal(&as->entries[i],
+							 AS_ABORTED));
+	}
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_abort_all);
 
@@ -269,20 +328,23 @@ int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
 				    unsigned int index)
 {
 	struct alertable_sleep_entry *e = alertable_sleep_entry(as, index);
-	int old;
+	int old, ret = 0;
 
 	if (!e)
 		return -EINVAL;
 
 	old = atomic_read(&e->state);
 	do {
-		if (old & AS_SLEEPING)
-			return -EBUSY;
+		if (old & AS_SLEEPING) {
+			ret = -EBUSY;
+			break;
+		}
 		if (!(old & AS_ABORTED))
-			return 0;
+			break;
 	} while (!atomic_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
 
-	return 0;
+	trace_alertable_sleep_reset(as, index, ret);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_reset_for_reuse);
 
@@ -300,6 +362,118 @@ unsigned int alertable_sleep_event_count(const struct alertable_sleep *as)
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_event_count);
 
+/*
+ * debugfs: <debugfs>/alertable_sleep/<instance>/state, root-only, lists the
+ * counters and then one line per index. The module-wide instance is named
+ * "default", the others by their hashed address. Absent when debugfs is
+ * not built in (the calls below are stubs then).
+ */
+static struct dentry *alertable_sleep_debugfs_root;
+
+static void *state_start(struct seq_file *m, loff_t *pos)
+{
+	struct alertable_sleep *as = m->private;
+
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	return *pos <= as->event_count ? &as->entries[*pos - 1] : NULL;
+}
+
+static void *state_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return state_start(m, pos);
+}
+
+static void state_stop(struct seq_file *m, void *v)
+{
+}
+
+static void state_show_header(struct seq_file *m, struct alertable_sleep *as)
+{
+	static const char * const names[AS_STAT_NR] = {
+		[AS_STAT_SLEEPS] = "sleeps",
+		[AS_STAT_TIMEOUTS] = "timeouts",
+		[AS_STAT_ABORTS] = "aborts",
+		[AS_STAT_BUSY] = "busy",
+	};
+	int cpu, i;
+
+	seq_printf(m, "event_count %u\n", as->event_count);
+	for (i = 0; i < AS_STAT_NR; i++) {
+		unsigned long sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += READ_ONCE(per_cpu_ptr(as->stats, cpu)->count[i]);
+		seq_printf(m, "%s %lu\n", names[i], sum);
+	}
+	seq_puts(m, "index state\n");
+}
+
+static int state_show(struct seq_file *m, void *v)
+{
+	struct alertable_sleep *as = m->private;
+	struct alertable_sleep_entry *e = v;
+	int state;
+
+	if (v == SEQ_START_TOKEN) {
+		state_show_header(m, as);
+		return 0;
+	}
+	state = atomic_read(&e->state);
+	seq_printf(m, "%td %s%s%s%s\n", e - as->entries,
+		   state ? "" : "idle",
+		   state & AS_SLEEPING ? "sleeping " : "",
+		   state & AS_ABORTED ? "aborted " : "",
+		   state & AS_CLOSING ? "closing" : "");
+	return 0;
+}
+
+static const struct seq_operations state_sops = {
+	.start = state_start,
+	.next = state_next,
+	.stop = state_stop,
+	.show = state_show,
+};
+
+DEFINE_SEQ_ATTRIBUTE(state);
+
+static struct alertable_sleep *alertable_sleep_create_named(const char *name,
+							    unsigned int event_count)
+{
+	struct alertable_sleep *as;
+	char hashed[24];
+	unsigned int i;
+
+	if (!event_count || event_count > ALERTABLE_SLEEP_MAX_EVENTS)
+		return ERR_PTR(-EINVAL);
+
+	as = kvzalloc(struct_size(as, entries, event_count), GFP_KERNEL);
+	if (!as)
+		return ERR_PTR(-ENOMEM);
+
+	as->stats = alloc_percpu(struct alertable_sleep_stats);
+	if (!as->stats) {
+		kvfree(as);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	as->event_count = event_count;
+	for (i = 0; i < event_count; i++) {
+		init_waitqueue_head(&as->entries[i].wq);
+		atomic_set(&as->entries[i].state, 0);
+	}
+
+	if (!name) {
+		snprintf(hashed, sizeof(hashed), "%p", as);
+		name = hashed;
+	}
+	/* debugfs is best effort: its failure must not fail the caller. */
+	as->debugfs = debugfs_create_dir(name, alertable_sleep_debugfs_root);
+	debugfs_create_file("state", 0400, as->debugfs, as, &state_fops);
+	return as;
+}
+
 /**
  * alertable_sleep_create() - create an instance with @event_count indices
  * @event_count: number of indices, 1..%ALERTABLE_SLEEP_MAX_EVENTS
@@ -313,22 +487,7 @@ EXPORT_SYMBOL_GPL(alertable_sleep_event_count);
  */
 struct alertable_sleep *alertable_sleep_create(unsigned int event_count)
 {
-	struct alertable_sleep *as;
-	unsigned int i;
-
-	if (!event_count || event_count > ALERTABLE_SLEEP_MAX_EVENTS)
-		return ERR_PTR(-EINVAL);
-
-	as = kvzalloc(struct_size(as, entries, event_count), GFP_KERNEL);
-	if (!as)
-		return ERR_PTR(-ENOMEM);
-
-	as->event_count = event_count;
-	for (i = 0; i < event_count; i++) {
-		init_waitqueue_head(&as->entries[i].wq);
-		atomic_set(&as->entries[i].state, 0);
-	}
-	return as;
+	return alertable_sleep_create_named(NULL, event_count);
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_create);
 
@@ -353,6 +512,9 @@ void alertable_sleep_destroy(struct alertable_sleep *as)
 	if (IS_ERR_OR_NULL(as))
 		return;
 
+	/* Waits for open readers of the state file, which read @as. */
+	debugfs_remove(as->debugfs);
+
 	for (i = 0; i < as->event_count; i++)
 		entry_signal(&as->entries[i], AS_CLOSING);
 
@@ -364,6 +526,7 @@ void alertable_sleep_destroy(struct alertable_sleep *as)
 			       !(atomic_read(&e->state) & AS_SLEEPING));
 	}
 
+	free_percpu(as->stats);
 	kvfree(as);
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_destroy);
@@ -451,11 +614,15 @@ EXPORT_SYMBOL_GPL(alertable_sleep_default);
 
 static int __init alertable_sleep_init(void)
 {
-	struct alertable_sleep *as = alertable_sleep_create(eventcount);
+	struct alertable_sleep *as;
 
+	alertable_sleep_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+
+	as = alertable_sleep_create_named("default", eventcount);
 	if (IS_ERR(as)) {
 		pr_err("cannot create the default instance of %u events: %pe\n",
 		       eventcount, as);
+		debugfs_remove(alertable_sleep_debugfs_root);
 		return PTR_ERR(as);
 	}
 	alertable_sleep_default_instance = as;
@@ -466,6 +633,7 @@ module_init(alertable_sleep_init);
 static void __exit alertable_sleep_exit(void)
 {
 	alertable_sleep_destroy(alertable_sleep_default_instance);
+	debugfs_remove(alertable_sleep_debugfs_root);
 }
 module_exit(alertable_sleep_exit);
 
