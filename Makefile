@@ -4,8 +4,18 @@
 # Kbuild (Documentation/kbuild/modules.rst); everything that needs a kernel
 # tree, a VM or packages lives in scripts/.
 
-KVER ?= $(shell uname -r)
+# KVER is the kernel release to build and install for. Given only
+# KDIR=/lib/modules/<release>/build, the release is taken from that path.
+ifeq ($(origin KVER),undefined)
+KVER := $(or $(patsubst /lib/modules/%/build,%,$(filter /lib/modules/%/build,$(KDIR))),$(shell uname -r))
+endif
 KDIR ?= /lib/modules/$(KVER)/build
+VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' alertable_sleep.c)
+
+# Where install puts things; both honour INSTALL_MOD_PATH (or DESTDIR).
+INSTALL_MOD_PATH ?= $(DESTDIR)
+MODDIR := $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates
+INCDIR := $(DESTDIR)/usr/include/alertable_sleep
 
 SCRIPTS := $(CURDIR)/scripts
 
@@ -28,7 +38,8 @@ help:
 	@echo
 	@echo 'Build and install'
 	@echo '  modules      (default) build alertable_sleep.ko against KDIR'
-	@echo '  install      modules_install into /lib/modules/<release>/updates, depmod'
+	@echo '  install      module + symvers to /lib/modules/KVER/updates, header to'
+	@echo '               /usr/include/alertable_sleep, depmod (INSTALL_MOD_PATH, DESTDIR)'
 	@echo '  uninstall    remove what install put there, depmod'
 	@echo '  clean        remove build products'
 	@echo
@@ -71,12 +82,23 @@ bench:
 check-debug:
 	@$(SCRIPTS)/check-debug.sh
 
+# Debian's headers carry a kernel.release that is not the package's
+# release, so KERNELRELEASE is passed explicitly. Module.symvers goes beside
+# the module for clients' KBUILD_EXTRA_SYMBOLS, the header where their
+# Kbuild can add it to ccflags-y.
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
-	$(SCRIPTS)/depmod.sh "$(KDIR)"
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
+		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) INSTALL_MOD_DIR=updates \
+		modules_install
+	install -D -m 0644 Module.symvers $(MODDIR)/alertable_sleep.symvers
+	install -D -m 0644 alertable_sleep.h $(INCDIR)/alertable_sleep.h
+	depmod -b $(or $(INSTALL_MOD_PATH),/) $(KVER)
 
 uninstall:
-	$(SCRIPTS)/uninstall.sh "$(KDIR)"
+	rm -f $(MODDIR)/alertable_sleep.ko $(MODDIR)/alertable_sleep.symvers
+	rm -f $(INCDIR)/alertable_sleep.h
+	-rmdir $(INCDIR) 2>/dev/null
+	depmod -b $(or $(INSTALL_MOD_PATH),/) $(KVER)
 
 dkms-check:
 	@$(SCRIPTS)/dkms-check.sh
