@@ -6,13 +6,21 @@
  * queue head and one atomic word of state bits. Every change of an entry's
  * state is a single fully ordered read-modify-write of that word, so each race
  * (an abort against the start or the timeout of a sleep, a reset against a
- * sleeper, destroy against everything) is settled by the order of those
- * operations on one variable. No lock is shared between indices.
+ * sleeper) is settled by the order of those operations on one variable. No
+ * lock is shared between indices.
+ *
+ * Every call holds a reference on the instance (a percpu_ref, so that calls
+ * on different indices share no cache line) for as long as it touches it.
+ * destroy() kills the reference, which makes new calls fail with -ESHUTDOWN,
+ * wakes the sleepers, and frees the instance only once the last call in
+ * progress has dropped its reference: a sleeper, an abort from an IRQ
+ * handler, a reset.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
@@ -26,11 +34,11 @@
 #include <linux/nospec.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/percpu-refcount.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
-#include <linux/wait_bit.h>
 
 #include "alertable_sleep.h"
 
@@ -43,7 +51,8 @@
  * SLEEPING: a thread owns the index; set by the sleeper's claim, cleared by
  *           its release. At most one owner, which is the -EBUSY guard.
  * ABORTED:  sticky; set by abort, cleared only by a reset that finds no owner.
- * CLOSING:  set once by destroy; refuses new sleepers and ends current ones.
+ * CLOSING:  set once by destroy; refuses sleepers that got their reference
+ *           before destroy killed it, and ends the sleeps in progress.
  */
 #define AS_SLEEPING	BIT(0)
 #define AS_ABORTED	BIT(1)
@@ -72,6 +81,8 @@ struct alertable_sleep_stats {
 
 struct alertable_sleep {
 	unsigned int event_count;
+	struct percpu_ref users;	/* one per call in progress */
+	struct completion released;	/* the last user has gone */
 	struct alertable_sleep_stats __percpu *stats;
 	struct dentry *debugfs;
 	struct alertable_sleep_entry entries[];
@@ -82,12 +93,29 @@ static void stat_inc(struct alertable_sleep *as, enum alertable_sleep_stat s)
 	this_cpu_inc(as->stats->count[s]);
 }
 
-static struct alertable_sleep_entry *
-alertable_sleep_entry(struct alertable_sleep *as, unsigned int index)
+/*
+ * Take a reference for one call on @index. On success the caller owns a
+ * reference and must drop it with alertable_sleep_put().
+ */
+static int alertable_sleep_get(struct alertable_sleep *as, unsigned int index,
+			       struct alertable_sleep_entry **e)
 {
-	if (IS_ERR_OR_NULL(as) || index >= as->event_count)
-		return NULL;
-	return &as->entries[array_index_nospec(index, as->event_count)];
+	if (IS_ERR_OR_NULL(as))
+		return -EINVAL;
+	if (!percpu_ref_tryget_live(&as->users))
+		return -ESHUTDOWN;
+	if (index >= as->event_count) {
+		percpu_ref_put(&as->users);
+		return -EINVAL;
+	}
+	*e = &as->entries[array_index_nospec(index, as->event_count)];
+	return 0;
+}
+
+/* After this, @as may be freed by a concurrent destroy. */
+static void alertable_sleep_put(struct alertable_sleep *as)
+{
+	percpu_ref_put(&as->users);
 }
 
 static bool entry_woken(struct alertable_sleep_entry *e)
@@ -131,18 +159,10 @@ static int entry_claim(struct alertable_sleep_entry *e)
  * Give the index back and return the state seen at that instant, so that an
  * abort landing after the wait timed out but before the release still turns
  * the result into -ECANCELED (and stays set for the next sleeper).
- *
- * Once SLEEPING is clear, destroy may free the entry: wake_up_var() only
- * hashes the address, it does not dereference it. The fully ordered
- * fetch_andnot() is the barrier wake_up_var() asks for.
  */
 static int entry_release(struct alertable_sleep_entry *e)
 {
-	int old = atomic_fetch_andnot(AS_SLEEPING, &e->state);
-
-	if (old & AS_CLOSING)
-		wake_up_var(&e->state);
-	return old;
+	return atomic_fetch_andnot(AS_SLEEPING, &e->state);
 }
 
 /* Jiffies to wait for @ns, rounded up and kept below MAX_SCHEDULE_TIMEOUT. */
@@ -203,13 +223,13 @@ static int entry_wait(struct alertable_sleep_entry *e, ktime_t start,
  *
  * Context: Process context; may sleep.
  * Return:
- * * 0            - the whole delay elapsed and the index was not aborted
- * * -ECANCELED   - the index was aborted before or during the sleep, and not
- *		    reset since
- * * -ERESTARTSYS - a signal, or kthread_stop(), ended the sleep
- * * -EBUSY       - another thread is sleeping on @index; it is not disturbed
- * * -ESHUTDOWN   - the instance is being destroyed
- * * -EINVAL      - @as is NULL or an error pointer, or @index is out of range
+ * * %0 - the whole delay elapsed and the index was not aborted
+ * * %-ECANCELED - the index was aborted before or during the sleep, and not
+ *   reset since
+ * * %-ERESTARTSYS - a signal, or kthread_stop(), ended the sleep
+ * * %-EBUSY - another thread is sleeping on @index; it is not disturbed
+ * * %-ESHUTDOWN - the instance is being destroyed; do not call again
+ * * %-EINVAL - @as is NULL or an error pointer, or @index is out of range
  */
 int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 			  unsigned int msecs)
@@ -220,17 +240,16 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 
 	might_sleep();
 
-	e = alertable_sleep_entry(as, index);
-	if (!e)
-		return -EINVAL;
+	ret = alertable_sleep_get(as, index, &e);
+	if (ret)
+		return ret;
 
 	trace_alertable_sleep_begin(as, index, msecs);
 	ret = entry_claim(e);
 	if (ret) {
 		if (ret == -EBUSY)
 			stat_inc(as, AS_STAT_BUSY);
-		trace_alertable_sleep_end(as, index, ret, 0);
-		return ret;
+		goto out_put;
 	}
 	stat_inc(as, AS_STAT_SLEEPS);
 
@@ -241,9 +260,7 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 	if (wait == -ETIMEDOUT)
 		stat_inc(as, AS_STAT_TIMEOUTS);
 
-	/* @e and @as may be freed by destroy from here on. */
 	state = entry_release(e);
-
 	if (state & AS_CLOSING)
 		ret = -ESHUTDOWN;
 	else if (state & AS_ABORTED)
@@ -251,7 +268,13 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 	else if (wait == -ERESTARTSYS)
 		ret = -ERESTARTSYS;
 
-	/* Only pay for the clock read when someone is tracing. */
+out_put:
+	alertable_sleep_put(as);
+
+	/*
+	 * @as is only a value from here on. Read the clock only when someone
+	 * is tracing.
+	 */
 	if (trace_alertable_sleep_end_enabled()) {
 		s64 us = msecs ? ktime_us_delta(ktime_get(), start) : 0;
 
@@ -270,19 +293,27 @@ EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
  * every later alertable_sleep_sleep() on @index returns -ECANCELED at once
  * until alertable_sleep_reset_for_reuse(). Aborting twice is harmless.
  *
- * Context: Any context, including hard IRQ and with spinlocks held. Must not
- * race with alertable_sleep_destroy() of @as.
- * Return: 0, or -EINVAL if @as is NULL or an error pointer or @index is out
- * of range.
+ * Context: Any context, including hard IRQ and with spinlocks held, but not
+ * NMI (the wake-up takes the wait queue's spinlock_t, which PREEMPT_RT also
+ * forbids in hard IRQ and under a raw_spinlock_t).
+ * Return: 0; -ESHUTDOWN, doing nothing, if @as is being destroyed (which
+ * ends every sleep anyway); -EINVAL if @as is NULL or an error pointer or
+ * @index is out of range.
  */
 int alertable_sleep_abort(struct alertable_sleep *as, unsigned int index)
 {
-	struct alertable_sleep_entry *e = alertable_sleep_entry(as, index);
+	struct alertable_sleep_entry *e;
+	bool woke;
+	int ret;
 
-	if (!e)
-		return -EINVAL;
+	ret = alertable_sleep_get(as, index, &e);
+	if (ret)
+		return ret;
 	stat_inc(as, AS_STAT_ABORTS);
-	trace_alertable_sleep_abort(as, index, entry_signal(e, AS_ABORTED));
+	woke = entry_signal(e, AS_ABORTED);
+	alertable_sleep_put(as);
+
+	trace_alertable_sleep_abort(as, index, woke);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_abort);
@@ -291,16 +322,16 @@ EXPORT_SYMBOL_GPL(alertable_sleep_abort);
  * alertable_sleep_abort_all() - abort every index of an instance
  * @as: the instance; NULL and error pointers are ignored
  *
- * Does alertable_sleep_abort() on each index, in O(event_count).
+ * Does alertable_sleep_abort() on each index, in O(event_count). Does
+ * nothing if @as is being destroyed.
  *
- * Context: Any context, including hard IRQ and with spinlocks held. Must not
- * race with alertable_sleep_destroy() of @as.
+ * Context: Any context, as alertable_sleep_abort().
  */
 void alertable_sleep_abort_all(struct alertable_sleep *as)
 {
 	unsigned int i;
 
-	if (IS_ERR_OR_NULL(as))
+	if (IS_ERR_OR_NULL(as) || !percpu_ref_tryget_live(&as->users))
 		return;
 	for (i = 0; i < as->event_count; i++) {
 		stat_inc(as, AS_STAT_ABORTS);
@@ -308,6 +339,7 @@ void alertable_sleep_abort_all(struct alertable_sleep *as)
 					    entry_signal(&as->entries[i],
 							 AS_ABORTED));
 	}
+	alertable_sleep_put(as);
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_abort_all);
 
@@ -319,19 +351,20 @@ EXPORT_SYMBOL_GPL(alertable_sleep_abort_all);
  * Clears the sticky abort of @index. Refused while a thread sleeps on @index,
  * so that a reset never swallows an abort its sleeper has not yet seen.
  *
- * Context: Any context. Must not race with alertable_sleep_destroy() of @as.
+ * Context: Any context, as alertable_sleep_abort().
  * Return: 0 on success; -EBUSY, changing nothing, if a thread is sleeping on
- * @index; -EINVAL if @as is NULL or an error pointer or @index is out of
- * range.
+ * @index; -ESHUTDOWN if @as is being destroyed; -EINVAL if @as is NULL or an
+ * error pointer or @index is out of range.
  */
 int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
 				    unsigned int index)
 {
-	struct alertable_sleep_entry *e = alertable_sleep_entry(as, index);
-	int old, ret = 0;
+	struct alertable_sleep_entry *e;
+	int old, ret;
 
-	if (!e)
-		return -EINVAL;
+	ret = alertable_sleep_get(as, index, &e);
+	if (ret)
+		return ret;
 
 	old = atomic_read(&e->state);
 	do {
@@ -342,6 +375,7 @@ int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
 		if (!(old & AS_ABORTED))
 			break;
 	} while (!atomic_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
+	alertable_sleep_put(as);
 
 	trace_alertable_sleep_reset(as, index, ret);
 	return ret;
@@ -421,11 +455,14 @@ static int state_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	state = atomic_read(&e->state);
-	seq_printf(m, "%td %s%s%s%s\n", e - as->entries,
-		   state ? "" : "idle",
-		   state & AS_SLEEPING ? "sleeping " : "",
-		   state & AS_ABORTED ? "aborted " : "",
-		   state & AS_CLOSING ? "closing" : "");
+	seq_printf(m, "%td", e - as->entries);
+	if (!state)
+		seq_puts(m, " idle");
+	if (state & AS_SLEEPING)
+		seq_puts(m, " sleeping");
+	if (state & AS_ABORTED)
+		seq_puts(m, " aborted");
+	seq_putc(m, '\n');
 	return 0;
 }
 
@@ -437,6 +474,14 @@ static const struct seq_operations state_sops = {
 };
 
 DEFINE_SEQ_ATTRIBUTE(state);
+
+static void alertable_sleep_released(struct percpu_ref *ref)
+{
+	struct alertable_sleep *as = container_of(ref, struct alertable_sleep,
+						  users);
+
+	complete(&as->released);
+}
 
 static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 							    unsigned int event_count)
@@ -453,10 +498,12 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 		return ERR_PTR(-ENOMEM);
 
 	as->stats = alloc_percpu(struct alertable_sleep_stats);
-	if (!as->stats) {
-		kvfree(as);
-		return ERR_PTR(-ENOMEM);
-	}
+	if (!as->stats)
+		goto err_free_as;
+	if (percpu_ref_init(&as->users, alertable_sleep_released, 0,
+			    GFP_KERNEL))
+		goto err_free_stats;
+	init_completion(&as->released);
 
 	as->event_count = event_count;
 	for (i = 0; i < event_count; i++) {
@@ -472,11 +519,17 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 	as->debugfs = debugfs_create_dir(name, alertable_sleep_debugfs_root);
 	debugfs_create_file("state", 0400, as->debugfs, as, &state_fops);
 	return as;
+
+err_free_stats:
+	free_percpu(as->stats);
+err_free_as:
+	kvfree(as);
+	return ERR_PTR(-ENOMEM);
 }
 
 /**
  * alertable_sleep_create() - create an instance with @event_count indices
- * @event_count: number of indices, 1..%ALERTABLE_SLEEP_MAX_EVENTS
+ * @event_count: number of indices, 1 to %ALERTABLE_SLEEP_MAX_EVENTS
  *
  * Every index starts idle and not aborted. Free the instance with
  * alertable_sleep_destroy().
@@ -495,11 +548,12 @@ EXPORT_SYMBOL_GPL(alertable_sleep_create);
  * alertable_sleep_destroy() - end every sleep on an instance and free it
  * @as: the instance; NULL and error pointers are ignored
  *
- * Refuses new sleepers, wakes every thread sleeping on @as (their
- * alertable_sleep_sleep() returns -ESHUTDOWN), waits until each has returned,
- * then frees @as. The caller must stop its other users of @as first (cancel
- * the timers, free the IRQs and stop the threads that abort or reset it) and
- * must not touch @as once this has been called.
+ * Makes every new call on @as fail with -ESHUTDOWN, ends every sleep in
+ * progress (it returns -ESHUTDOWN), waits until every call in progress on
+ * @as has returned (sleepers, aborts from IRQ handlers, resets), then frees
+ * @as. The caller must make sure that nothing calls into @as once this has
+ * returned: stop the threads, cancel the timers and free the IRQs that use
+ * it, or have them stop at their first -ESHUTDOWN.
  *
  * Context: Process context; may sleep.
  */
@@ -515,17 +569,18 @@ void alertable_sleep_destroy(struct alertable_sleep *as)
 	/* Waits for open readers of the state file, which read @as. */
 	debugfs_remove(as->debugfs);
 
+	/*
+	 * New calls fail from here on. A call that got its reference just
+	 * before may still claim an index: CLOSING refuses it if set first,
+	 * else the wake-up below ends its sleep.
+	 */
+	percpu_ref_kill(&as->users);
 	for (i = 0; i < as->event_count; i++)
 		entry_signal(&as->entries[i], AS_CLOSING);
 
-	/* CLOSING is set everywhere: SLEEPING can only be cleared now. */
-	for (i = 0; i < as->event_count; i++) {
-		struct alertable_sleep_entry *e = &as->entries[i];
+	wait_for_completion(&as->released);
 
-		wait_var_event(&e->state,
-			       !(atomic_read(&e->state) & AS_SLEEPING));
-	}
-
+	percpu_ref_exit(&as->users);
 	free_percpu(as->stats);
 	kvfree(as);
 }
@@ -539,7 +594,7 @@ static void devm_alertable_sleep_release(void *as)
 /**
  * devm_alertable_sleep_create() - alertable_sleep_create() tied to a device
  * @dev: the device whose driver owns the instance
- * @event_count: number of indices, 1..%ALERTABLE_SLEEP_MAX_EVENTS
+ * @event_count: number of indices, 1 to %ALERTABLE_SLEEP_MAX_EVENTS
  *
  * Like alertable_sleep_create(), but the instance is destroyed by
  * alertable_sleep_destroy() when @dev's driver detaches.
