@@ -81,6 +81,7 @@ struct alertable_sleep_stats {
 
 struct alertable_sleep {
 	unsigned int event_count;
+	unsigned int id;		/* in debugfs and traces; 0: default */
 	struct percpu_ref users;	/* one per call in progress */
 	struct completion released;	/* the last user has gone */
 	struct alertable_sleep_stats __percpu *stats;
@@ -237,6 +238,7 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 	struct alertable_sleep_entry *e;
 	ktime_t start = 0;
 	int ret, state, wait = -ETIMEDOUT;
+	unsigned int id;
 
 	might_sleep();
 
@@ -244,7 +246,8 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 	if (ret)
 		return ret;
 
-	trace_alertable_sleep_begin(as, index, msecs);
+	id = as->id;
+	trace_alertable_sleep_begin(id, index, msecs);
 	ret = entry_claim(e);
 	if (ret) {
 		if (ret == -EBUSY)
@@ -271,14 +274,11 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 out_put:
 	alertable_sleep_put(as);
 
-	/*
-	 * @as is only a value from here on. Read the clock only when someone
-	 * is tracing.
-	 */
+	/* Read the clock only when someone is tracing. */
 	if (trace_alertable_sleep_end_enabled()) {
 		s64 us = msecs ? ktime_us_delta(ktime_get(), start) : 0;
 
-		trace_alertable_sleep_end(as, index, ret, us);
+		trace_alertable_sleep_end(id, index, ret, us);
 	}
 	return ret;
 }
@@ -303,17 +303,14 @@ EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
 int alertable_sleep_abort(struct alertable_sleep *as, unsigned int index)
 {
 	struct alertable_sleep_entry *e;
-	bool woke;
 	int ret;
 
 	ret = alertable_sleep_get(as, index, &e);
 	if (ret)
 		return ret;
 	stat_inc(as, AS_STAT_ABORTS);
-	woke = entry_signal(e, AS_ABORTED);
+	trace_alertable_sleep_abort(as->id, index, entry_signal(e, AS_ABORTED));
 	alertable_sleep_put(as);
-
-	trace_alertable_sleep_abort(as, index, woke);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_abort);
@@ -335,7 +332,7 @@ void alertable_sleep_abort_all(struct alertable_sleep *as)
 		return;
 	for (i = 0; i < as->event_count; i++) {
 		stat_inc(as, AS_STAT_ABORTS);
-		trace_alertable_sleep_abort(as, i,
+		trace_alertable_sleep_abort(as->id, i,
 					    entry_signal(&as->entries[i],
 							 AS_ABORTED));
 	}
@@ -375,9 +372,9 @@ int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
 		if (!(old & AS_ABORTED))
 			break;
 	} while (!atomic_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
-	alertable_sleep_put(as);
 
-	trace_alertable_sleep_reset(as, index, ret);
+	trace_alertable_sleep_reset(as->id, index, ret);
+	alertable_sleep_put(as);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_reset_for_reuse);
@@ -399,10 +396,14 @@ EXPORT_SYMBOL_GPL(alertable_sleep_event_count);
 /*
  * debugfs: <debugfs>/alertable_sleep/<instance>/state, root-only, lists the
  * counters and then one line per index. The module-wide instance is named
- * "default", the others by their hashed address. Absent when debugfs is
- * not built in (the calls below are stubs then).
+ * "default", the others by their id, "1", "2", ... in order of creation,
+ * which the tracepoints print too. (A hashed address prints as
+ * "(____ptrval____)" for every instance created before the hashing key is
+ * ready, early in boot.) Absent when debugfs is not built in: the calls
+ * below are stubs then.
  */
 static struct dentry *alertable_sleep_debugfs_root;
+static atomic_t alertable_sleep_ids = ATOMIC_INIT(0);
 
 static void *state_start(struct seq_file *m, loff_t *pos)
 {
@@ -487,7 +488,7 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 							    unsigned int event_count)
 {
 	struct alertable_sleep *as;
-	char hashed[24];
+	char id_name[16];
 	unsigned int i;
 
 	if (!event_count || event_count > ALERTABLE_SLEEP_MAX_EVENTS)
@@ -512,8 +513,9 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 	}
 
 	if (!name) {
-		snprintf(hashed, sizeof(hashed), "%p", as);
-		name = hashed;
+		as->id = atomic_inc_return(&alertable_sleep_ids);
+		snprintf(id_name, sizeof(id_name), "%u", as->id);
+		name = id_name;
 	}
 	/* debugfs is best effort: its failure must not fail the caller. */
 	as->debugfs = debugfs_create_dir(name, alertable_sleep_debugfs_root);
@@ -552,8 +554,9 @@ EXPORT_SYMBOL_GPL(alertable_sleep_create);
  * progress (it returns -ESHUTDOWN), waits until every call in progress on
  * @as has returned (sleepers, aborts from IRQ handlers, resets), then frees
  * @as. The caller must make sure that nothing calls into @as once this has
- * returned: stop the threads, cancel the timers and free the IRQs that use
- * it, or have them stop at their first -ESHUTDOWN.
+ * returned: a thread that sleeps in a loop owns nothing between two sleeps,
+ * so stop it (kthread_stop() ends its sleep at once), cancel the timers and
+ * free the IRQs that use @as before calling this.
  *
  * Context: Process context; may sleep.
  */

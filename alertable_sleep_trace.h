@@ -3,9 +3,10 @@
  * Tracepoints of alertable_sleep, under events/alertable_sleep/ in tracefs.
  * Off by default; a disabled tracepoint costs a patched-out branch.
  *
- * The instance is recorded as a pointer value and never dereferenced: the
- * end of a sleep is traced after the entry was released, when destroy may
- * already have freed the instance.
+ * The instance is recorded by its id, the name of its debugfs directory
+ * (0 for the module-wide instance, "default"). The end of a sleep is traced
+ * after its reference was dropped, when destroy may already have freed the
+ * instance, so the id is read before.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM alertable_sleep
@@ -16,58 +17,58 @@
 #include <linux/tracepoint.h>
 
 TRACE_EVENT(alertable_sleep_begin,
-	    TP_PROTO(const void *as, unsigned int index, unsigned int msecs),
-	    TP_ARGS(as, index, msecs),
-	    TP_STRUCT__entry(__field(const void *, as)
+	    TP_PROTO(unsigned int id, unsigned int index, unsigned int msecs),
+	    TP_ARGS(id, index, msecs),
+	    TP_STRUCT__entry(__field(unsigned int, id)
 			     __field(unsigned int, index)
 			     __field(unsigned int, msecs)),
-	    TP_fast_assign(__entry->as = as;
+	    TP_fast_assign(__entry->id = id;
 			   __entry->index = index;
 			   __entry->msecs = msecs;),
-	    TP_printk("as=%p index=%u msecs=%u",
-		      __entry->as, __entry->index, __entry->msecs)
+	    TP_printk("instance=%u index=%u msecs=%u",
+		      __entry->id, __entry->index, __entry->msecs)
 );
 
 TRACE_EVENT(alertable_sleep_end,
-	    TP_PROTO(const void *as, unsigned int index, int result,
+	    TP_PROTO(unsigned int id, unsigned int index, int result,
 		     u64 elapsed_us),
-	    TP_ARGS(as, index, result, elapsed_us),
-	    TP_STRUCT__entry(__field(const void *, as)
+	    TP_ARGS(id, index, result, elapsed_us),
+	    TP_STRUCT__entry(__field(unsigned int, id)
 			     __field(unsigned int, index)
 			     __field(int, result)
 			     __field(u64, elapsed_us)),
-	    TP_fast_assign(__entry->as = as;
+	    TP_fast_assign(__entry->id = id;
 			   __entry->index = index;
 			   __entry->result = result;
 			   __entry->elapsed_us = elapsed_us;),
-	    TP_printk("as=%p index=%u result=%d elapsed_us=%llu",
-		      __entry->as, __entry->index, __entry->result,
+	    TP_printk("instance=%u index=%u result=%d elapsed_us=%llu",
+		      __entry->id, __entry->index, __entry->result,
 		      __entry->elapsed_us)
 );
 
 DECLARE_EVENT_CLASS(alertable_sleep_index_op,
-		    TP_PROTO(const void *as, unsigned int index, int result),
-		    TP_ARGS(as, index, result),
-		    TP_STRUCT__entry(__field(const void *, as)
+		    TP_PROTO(unsigned int id, unsigned int index, int result),
+		    TP_ARGS(id, index, result),
+		    TP_STRUCT__entry(__field(unsigned int, id)
 				     __field(unsigned int, index)
 				     __field(int, result)),
-		    TP_fast_assign(__entry->as = as;
+		    TP_fast_assign(__entry->id = id;
 				   __entry->index = index;
 				   __entry->result = result;),
-		    TP_printk("as=%p index=%u result=%d",
-			      __entry->as, __entry->index, __entry->result)
+		    TP_printk("instance=%u index=%u result=%d",
+			      __entry->id, __entry->index, __entry->result)
 );
 
 /* result: 1 if a sleeper was woken, 0 if the index was idle */
 DEFINE_EVENT(alertable_sleep_index_op, alertable_sleep_abort,
-	     TP_PROTO(const void *as, unsigned int index, int result),
-	     TP_ARGS(as, index, result)
+	     TP_PROTO(unsigned int id, unsigned int index, int result),
+	     TP_ARGS(id, index, result)
 );
 
 /* result: 0, or -EBUSY if a sleeper held the index */
 DEFINE_EVENT(alertable_sleep_index_op, alertable_sleep_reset,
-	     TP_PROTO(const void *as, unsigned int index, int result),
-	     TP_ARGS(as, index, result)
+	     TP_PROTO(unsigned int id, unsigned int index, int result),
+	     TP_ARGS(id, index, result)
 );
 
 #endif /* _ALERTABLE_SLEEP_TRACE_H */

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh: boot Debian's kernel in QEMU with a busybox initramfs, run one
+# script in it, and turn the guest console into an exit status.
+#
+#   scripts/vm.sh [--smp N] [--mem MB] [--timeout SECS] [--append ARGS]
+#                 [--kernel BZIMAGE] [--name NAME] GUEST_SCRIPT [FILE...]
+#
+# GUEST_SCRIPT runs as /opt/run.sh (with `sh`, cwd /opt); every FILE is
+# copied into /opt. The console is shown live and kept in
+# $AS_CACHE/vm/NAME/console.log. Exit status: the guest script's, from the
+# marker line "ALERTABLE_SLEEP_VM_EXIT rc=N" that /init prints; 124 if the
+# boot outlived --timeout; 1 if there is no marker (a panic, an oops) or if
+# the console shows a kernel report (BUG, WARNING, hung task, ...).
+set -eu
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	sed -n '7,8s/^# *//p' "$0" >&2
+	exit 2
+}
+
+smp=2 mem=512 timeout=300 append='' kernel='' name=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smp) smp=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || usage
+guest=$1
+shift
+[ -f "$guest" ] || die "no guest script $guest"
+for f in "$@"; do
+	[ -e "$f" ] || die "no such file to copy into the guest: $f"
+done
+[ -n "$name" ] || name=$(basename "$guest" .sh)
+
+# shellcheck disable=SC2086 # a list of packages
+need_pkgs $AS_PKGS_VM
+[ -n "$kernel" ] || kernel=/boot/vmlinuz-$(vm_kver)
+[ -r "$kernel" ] || die "cannot read the kernel image $kernel"
+
+vmdir=$AS_CACHE/vm
+rundir=$vmdir/$name
+log=$rundir/console.log
+mkdir -p "$rundir"
+rm -f "$log"	# callers parse it: never leave them the last run's
+
+# /init of the guest. Started with no open file descriptors (the initramfs
+# has no /dev/console), so it mounts devtmpfs and takes the console first.
+# The hung-task detector is made short and fatal so that a stuck
+# uninterruptible wait (destroy waiting forever) ends the run as a panic.
+read -r -d '' init_script <<'EOF' || true
+#!/bin/sh
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+export PATH=/bin HOME=/root
+# busybox modinfo wants a modules.dep for the running kernel.
+mkdir -p "/lib/modules/$(uname -r)" /root /tmp
+: >"/lib/modules/$(uname -r)/modules.dep"
+echo 30 >/proc/sys/kernel/hung_task_timeout_secs
+echo 1 >/proc/sys/kernel/hung_task_panic
+cd /opt
+sh /opt/run.sh
+echo "ALERTABLE_SLEEP_VM_EXIT rc=$?"
+poweroff -f
+EOF
+
+# The base archive (busybox and /init) depends only on these inputs, so it
+# is built once and reused; each run packs only its own /opt and appends
+# it: the kernel unpacks concatenated newc archives in order. busybox's
+# modinfo prints depends:, so no other module tools are needed.
+# Bump layout when the packing below changes.
+layout=1
+busybox=$(command -v busybox)
+key=$({ echo "$layout"; printf '%s\n' "$init_script"
+	stat -L -c '%n %s %Y' "$busybox"; } | sha256sum | cut -c1-16)
+base=$vmdir/base-$key.cpio
+if [ ! -f "$base" ]; then
+	say "packing the base initramfs $base"
+	stage=$(mktemp -d "$vmdir/base.XXXXXX")
+	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,opt,root}
+	cp "$busybox" "$stage/bin/busybox"
+	for applet in $("$busybox" --list); do
+		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+	done
+	printf '%s\n' "$init_script" >"$stage/init"
+	chmod 755 "$stage/init"
+	(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc -R 0:0 --quiet) >"$stage.cpio"
+	mv "$stage.cpio" "$base"	# atomic: concurrent runs may race here
+	rm -rf "$stage"
+fi
+
+rm -rf "$rundir/opt"
+mkdir -p "$rundir/opt"
+cp "$guest" "$rundir/opt/run.sh"
+for f in "$@"; do
+	cp -a "$f" "$rundir/opt/"
+done
+(cd "$rundir" && find opt -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc -R 0:0 --quiet) >"$rundir/opt.cpio"
+cat "$base" "$rundir/opt.cpio" >"$rundir/initramfs.cpio"
+
+cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
+cmdline="$cmdline${append:+ $append}"
+# TCG always: /dev/kvm can exist where KVM cannot run a guest (this
+# workplace's machines), and the tests must not depend on it.
+say "booting $kernel ($smp vCPUs, $mem MB) to run $guest; console log: $log"
+t0=$(date +%s)
+set +e
+# The serial console ends its lines with CR LF; the log keeps plain lines.
+timeout -k 10 "$timeout" qemu-system-x86_64 -nographic -no-reboot \
+	-accel tcg -smp "$smp" -m "$mem" -kernel "$kernel" \
+	-initrd "$rundir/initramfs.cpio" -append "$cmdline" </dev/null 2>&1 |
+	sed -u 's/\r//g' | tee "$log"
+qrc=${PIPESTATUS[0]}
+set -e
+say "the VM ran for $(($(date +%s) - t0)) s (log: $log)"
+
+if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+	say "vm.sh: the boot timed out after $timeout s"
+	exit 124
+fi
+# Report lines, not mere mentions: a debug kernel's boot says "kmemleak:
+# Kernel memory leak detector initialized", its reports say "BUG: KASAN:",
+# "BUG: KCSAN:", "UBSAN:" and "kmemleak: N new suspected memory leaks".
+bad='BUG:|WARNING:|Oops|INFO: task .* blocked|sleeping function called from invalid context|possible circular locking|KASAN:|KCSAN:|UBSAN:|kmemleak: [0-9]+ new suspected|Kernel panic'
+if hit=$(grep -n -m1 -E "$bad" "$log"); then
+	say "vm.sh: the console shows a kernel report, line $hit"
+	exit 1
+fi
+rc=$(sed -n 's/^.*ALERTABLE_SLEEP_VM_EXIT rc=\([0-9]*\).*$/\1/p' "$log" | tail -n1)
+if [ -z "$rc" ]; then
+	say "vm.sh: no exit marker on the console (qemu exited $qrc)"
+	exit 1
+fi
+say "vm.sh: the guest script exited $rc"
+exit "$rc"
