@@ -276,7 +276,7 @@ out_put:
 
 	/* Read the clock only when someone is tracing. */
 	if (trace_alertable_sleep_end_enabled()) {
-		s64 us = msecs ? ktime_us_delta(ktime_get(), start) : 0;
+		s64 us = start ? ktime_us_delta(ktime_get(), start) : 0;
 
 		trace_alertable_sleep_end(id, index, ret, us);
 	}

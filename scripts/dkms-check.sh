@@ -37,6 +37,8 @@ mkdir -p "$src"
 (cd "$AS_ROOT" && cp Kbuild Makefile dkms.conf alertable_sleep.c \
 	alertable_sleep.h alertable_sleep_trace.h "$src/")
 mkdir -p "$src/scripts" && cp "$AS_ROOT/scripts/need-kdir.sh" "$src/scripts/"
+# Kbuild names kunit/, and make clean visits it.
+cp -r "$AS_ROOT/kunit" "$src/"
 
 dkms remove "$pkg" --all >/dev/null 2>&1 || true
 rm -rf "/usr/src/alertable_sleep-$version"
