@@ -9,36 +9,33 @@
  * sleeper) is settled by the order of those operations on one variable. No
  * lock is shared between indices.
  *
- * Every call holds a reference on the instance (a percpu_ref, so that calls
- * on different indices share no cache line) for as long as it touches it.
- * destroy() kills the reference, which makes new calls fail with -ESHUTDOWN,
- * wakes the sleepers, and frees the instance only once the last call in
- * progress has dropped its reference: a sleeper, an abort from an IRQ
- * handler, a reset.
+ * Lifetime: every call looks the instance up under rcu_read_lock(), and
+ * fails with -ESHUTDOWN once destroy has set ->closing. Aborts and resets
+ * finish inside that read-side section; a sleeper leaves it owning its index
+ * (SLEEPING set), and that ownership keeps the instance alive until the
+ * sleeper releases the index. destroy sets ->closing, waits for a grace
+ * period (every call that missed the flag is now done or owns an index),
+ * wakes the owners, and frees once every index is released.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
-#include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
-#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
-#include <linux/math64.h>
-#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/nospec.h>
-#include <linux/overflow.h>
 #include <linux/percpu.h>
-#include <linux/percpu-refcount.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
+#include <linux/wait_bit.h>
 
 #include "alertable_sleep.h"
 
@@ -51,8 +48,8 @@
  * SLEEPING: a thread owns the index; set by the sleeper's claim, cleared by
  *           its release. At most one owner, which is the -EBUSY guard.
  * ABORTED:  sticky; set by abort, cleared only by a reset that finds no owner.
- * CLOSING:  set once by destroy; refuses sleepers that got their reference
- *           before destroy killed it, and ends the sleeps in progress.
+ * CLOSING:  set by destroy after its grace period; ends the sleep in
+ *           progress, and tells its release to wake destroy.
  */
 #define AS_SLEEPING	BIT(0)
 #define AS_ABORTED	BIT(1)
@@ -82,11 +79,15 @@ struct alertable_sleep_stats {
 struct alertable_sleep {
 	unsigned int event_count;
 	unsigned int id;		/* in debugfs and traces; 0: default */
-	struct percpu_ref users;	/* one per call in progress */
-	struct completion released;	/* the last user has gone */
+	bool closing;			/* set once by destroy */
 	struct alertable_sleep_stats __percpu *stats;
 	struct dentry *debugfs;
-	struct alertable_sleep_entry entries[];
+	/*
+	 * Allocated on its own so that its size is exactly event_count
+	 * entries: in the same allocation as the header, 65536 entries
+	 * would ask kmalloc for 2 MiB plus a few bytes and get 4 MiB.
+	 */
+	struct alertable_sleep_entry *entries;
 };
 
 static void stat_inc(struct alertable_sleep *as, enum alertable_sleep_stat s)
@@ -95,28 +96,21 @@ static void stat_inc(struct alertable_sleep *as, enum alertable_sleep_stat s)
 }
 
 /*
- * Take a reference for one call on @index. On success the caller owns a
- * reference and must drop it with alertable_sleep_put().
+ * Find the entry of @index for one call. Must be called under
+ * rcu_read_lock(), which keeps @as alive until the caller unlocks, or, for
+ * a sleeper, until it releases the index it claimed before unlocking.
  */
-static int alertable_sleep_get(struct alertable_sleep *as, unsigned int index,
-			       struct alertable_sleep_entry **e)
+static int entry_lookup(struct alertable_sleep *as, unsigned int index,
+			struct alertable_sleep_entry **e)
 {
 	if (IS_ERR_OR_NULL(as))
 		return -EINVAL;
-	if (!percpu_ref_tryget_live(&as->users))
+	if (READ_ONCE(as->closing))
 		return -ESHUTDOWN;
-	if (index >= as->event_count) {
-		percpu_ref_put(&as->users);
+	if (index >= as->event_count)
 		return -EINVAL;
-	}
 	*e = &as->entries[array_index_nospec(index, as->event_count)];
 	return 0;
-}
-
-/* After this, @as may be freed by a concurrent destroy. */
-static void alertable_sleep_put(struct alertable_sleep *as)
-{
-	percpu_ref_put(&as->users);
 }
 
 static bool entry_woken(struct alertable_sleep_entry *e)
@@ -130,6 +124,8 @@ static bool entry_woken(struct alertable_sleep_entry *e)
  * that claimed before it is on the wait queue, or will test entry_woken()
  * after taking the queue lock that wake_up_all() takes too. An entry with no
  * owner needs no wake-up, which keeps abort on an idle index to one atomic.
+ *
+ * Return: true if the index had an owner, which was woken.
  */
 static bool entry_signal(struct alertable_sleep_entry *e, int bit)
 {
@@ -139,14 +135,16 @@ static bool entry_signal(struct alertable_sleep_entry *e, int bit)
 	return true;
 }
 
-/* Take ownership of the index, or say why not. */
+/*
+ * Take ownership of the index, or say why not. CLOSING cannot be set here:
+ * destroy sets it only after a grace period, and the caller is inside an
+ * RCU read-side section that saw ->closing clear.
+ */
 static int entry_claim(struct alertable_sleep_entry *e)
 {
 	int old = atomic_read(&e->state);
 
 	do {
-		if (old & AS_CLOSING)
-			return -ESHUTDOWN;
 		if (old & AS_ABORTED)
 			return -ECANCELED;
 		if (old & AS_SLEEPING)
@@ -160,54 +158,41 @@ static int entry_claim(struct alertable_sleep_entry *e)
  * Give the index back and return the state seen at that instant, so that an
  * abort landing after the wait timed out but before the release still turns
  * the result into -ECANCELED (and stays set for the next sleeper).
+ *
+ * With CLOSING set, destroy waits for SLEEPING to clear and may free the
+ * entry as soon as it sees it clear: wake_up_var() only hashes the address,
+ * it does not dereference it. The fully ordered fetch_andnot() is the
+ * barrier wake_up_var() asks for.
  */
 static int entry_release(struct alertable_sleep_entry *e)
 {
-	return atomic_fetch_andnot(AS_SLEEPING, &e->state);
-}
+	int old = atomic_fetch_andnot(AS_SLEEPING, &e->state);
 
-/* Jiffies to wait for @ns, rounded up and kept below MAX_SCHEDULE_TIMEOUT. */
-static long ns_to_timeout(s64 ns)
-{
-	u64 j = div_u64(ns + TICK_NSEC - 1, TICK_NSEC);
-
-	return min_t(u64, j, MAX_SCHEDULE_TIMEOUT - 1);
+	if (old & AS_CLOSING)
+		wake_up_var(&e->state);
+	return old;
 }
 
 /*
- * Wait until @msecs after @start by ktime_get(), an abort, destroy, or a
- * signal.
+ * Wait @msecs, or until an abort, destroy, or a signal.
  *
- * A timeout of n jiffies ends at the n-th tick, which can be up to one jiffy
- * less than n jiffies after now. Rather than add a jiffy to every sleep, wait
- * again for what is left: the sleep never ends early and overshoots by less
- * than one jiffy plus scheduling latency.
+ * The timeout is an hrtimer, which never fires before its expiry by
+ * ktime_get(), the clock it runs on, and fires within the task's timer
+ * slack (50 us by default) after it. The timer wheel behind
+ * wait_event_interruptible_timeout() rounds every expiry up to the
+ * granularity of its level: one more jiffy for short delays and up to an
+ * eighth of the delay for long ones (bench/RESULTS.md measures both).
  *
- * Return: 0 when woken by an abort or destroy, -ETIMEDOUT when the delay ran
+ * Return: 0 when woken by an abort or destroy, -ETIME when the delay ran
  * out, -ERESTARTSYS when a signal (or kthread_stop(), which sets
  * TIF_NOTIFY_SIGNAL) ended the wait.
  */
-static int entry_wait(struct alertable_sleep_entry *e, ktime_t start,
-		      unsigned int msecs)
+static int entry_wait(struct alertable_sleep_entry *e, unsigned int msecs)
 {
-	ktime_t deadline = ktime_add_ms(start, msecs);
-
 	if (msecs == ALERTABLE_SLEEP_INFINITE)
 		return wait_event_interruptible(e->wq, entry_woken(e));
-
-	for (;;) {
-		s64 left = ktime_to_ns(ktime_sub(deadline, ktime_get()));
-		long ret;
-
-		if (left <= 0)
-			return -ETIMEDOUT;
-		ret = wait_event_interruptible_timeout(e->wq, entry_woken(e),
-						       ns_to_timeout(left));
-		if (ret < 0)
-			return ret;
-		if (ret > 0)
-			return 0;
-	}
+	return wait_event_interruptible_hrtimeout(e->wq, entry_woken(e),
+						  ms_to_ktime(msecs));
 }
 
 /**
@@ -236,44 +221,46 @@ int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 			  unsigned int msecs)
 {
 	struct alertable_sleep_entry *e;
+	int ret, state, wait = -ETIME;
 	ktime_t start = 0;
-	int ret, state, wait = -ETIMEDOUT;
 	unsigned int id;
 
 	might_sleep();
 
-	ret = alertable_sleep_get(as, index, &e);
-	if (ret)
+	rcu_read_lock();
+	ret = entry_lookup(as, index, &e);
+	if (ret) {
+		rcu_read_unlock();
 		return ret;
-
+	}
 	id = as->id;
 	trace_alertable_sleep_begin(id, index, msecs);
 	ret = entry_claim(e);
-	if (ret) {
-		if (ret == -EBUSY)
-			stat_inc(as, AS_STAT_BUSY);
-		goto out_put;
-	}
-	stat_inc(as, AS_STAT_SLEEPS);
+	if (ret == -EBUSY)
+		stat_inc(as, AS_STAT_BUSY);
+	else if (!ret)
+		stat_inc(as, AS_STAT_SLEEPS);
+	rcu_read_unlock();
+	if (ret)
+		goto out;
 
+	/* Owning the index keeps @as alive: destroy waits for the release. */
 	if (msecs) {
 		start = ktime_get();
-		wait = entry_wait(e, start, msecs);
+		wait = entry_wait(e, msecs);
 	}
-	if (wait == -ETIMEDOUT)
+	if (wait == -ETIME)
 		stat_inc(as, AS_STAT_TIMEOUTS);
 
 	state = entry_release(e);
+	/* @e and @as may be freed from here on. */
 	if (state & AS_CLOSING)
 		ret = -ESHUTDOWN;
 	else if (state & AS_ABORTED)
 		ret = -ECANCELED;
 	else if (wait == -ERESTARTSYS)
 		ret = -ERESTARTSYS;
-
-out_put:
-	alertable_sleep_put(as);
-
+out:
 	/* Read the clock only when someone is tracing. */
 	if (trace_alertable_sleep_end_enabled()) {
 		s64 us = start ? ktime_us_delta(ktime_get(), start) : 0;
@@ -305,13 +292,15 @@ int alertable_sleep_abort(struct alertable_sleep *as, unsigned int index)
 	struct alertable_sleep_entry *e;
 	int ret;
 
-	ret = alertable_sleep_get(as, index, &e);
-	if (ret)
-		return ret;
-	stat_inc(as, AS_STAT_ABORTS);
-	trace_alertable_sleep_abort(as->id, index, entry_signal(e, AS_ABORTED));
-	alertable_sleep_put(as);
-	return 0;
+	rcu_read_lock();
+	ret = entry_lookup(as, index, &e);
+	if (!ret) {
+		stat_inc(as, AS_STAT_ABORTS);
+		trace_alertable_sleep_abort(as->id, index,
+					    entry_signal(e, AS_ABORTED));
+	}
+	rcu_read_unlock();
+	return ret;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_abort);
 
@@ -328,15 +317,19 @@ void alertable_sleep_abort_all(struct alertable_sleep *as)
 {
 	unsigned int i;
 
-	if (IS_ERR_OR_NULL(as) || !percpu_ref_tryget_live(&as->users))
+	if (IS_ERR_OR_NULL(as))
 		return;
-	for (i = 0; i < as->event_count; i++) {
-		stat_inc(as, AS_STAT_ABORTS);
-		trace_alertable_sleep_abort(as->id, i,
-					    entry_signal(&as->entries[i],
-							 AS_ABORTED));
+
+	rcu_read_lock();
+	if (!READ_ONCE(as->closing)) {
+		for (i = 0; i < as->event_count; i++) {
+			stat_inc(as, AS_STAT_ABORTS);
+			trace_alertable_sleep_abort(as->id, i,
+						    entry_signal(&as->entries[i],
+								 AS_ABORTED));
+		}
 	}
-	alertable_sleep_put(as);
+	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_abort_all);
 
@@ -359,9 +352,10 @@ int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
 	struct alertable_sleep_entry *e;
 	int old, ret;
 
-	ret = alertable_sleep_get(as, index, &e);
+	rcu_read_lock();
+	ret = entry_lookup(as, index, &e);
 	if (ret)
-		return ret;
+		goto out_unlock;
 
 	old = atomic_read(&e->state);
 	do {
@@ -374,7 +368,8 @@ int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
 	} while (!atomic_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
 
 	trace_alertable_sleep_reset(as->id, index, ret);
-	alertable_sleep_put(as);
+out_unlock:
+	rcu_read_unlock();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_reset_for_reuse);
@@ -476,14 +471,6 @@ static const struct seq_operations state_sops = {
 
 DEFINE_SEQ_ATTRIBUTE(state);
 
-static void alertable_sleep_released(struct percpu_ref *ref)
-{
-	struct alertable_sleep *as = container_of(ref, struct alertable_sleep,
-						  users);
-
-	complete(&as->released);
-}
-
 static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 							    unsigned int event_count)
 {
@@ -494,17 +481,15 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 	if (!event_count || event_count > ALERTABLE_SLEEP_MAX_EVENTS)
 		return ERR_PTR(-EINVAL);
 
-	as = kvzalloc(struct_size(as, entries, event_count), GFP_KERNEL);
+	as = kzalloc(sizeof(*as), GFP_KERNEL);
 	if (!as)
 		return ERR_PTR(-ENOMEM);
-
+	as->entries = kvcalloc(event_count, sizeof(*as->entries), GFP_KERNEL);
+	if (!as->entries)
+		goto err_free_as;
 	as->stats = alloc_percpu(struct alertable_sleep_stats);
 	if (!as->stats)
-		goto err_free_as;
-	if (percpu_ref_init(&as->users, alertable_sleep_released, 0,
-			    GFP_KERNEL))
-		goto err_free_stats;
-	init_completion(&as->released);
+		goto err_free_entries;
 
 	as->event_count = event_count;
 	for (i = 0; i < event_count; i++) {
@@ -522,10 +507,10 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 	debugfs_create_file("state", 0400, as->debugfs, as, &state_fops);
 	return as;
 
-err_free_stats:
-	free_percpu(as->stats);
+err_free_entries:
+	kvfree(as->entries);
 err_free_as:
-	kvfree(as);
+	kfree(as);
 	return ERR_PTR(-ENOMEM);
 }
 
@@ -550,13 +535,14 @@ EXPORT_SYMBOL_GPL(alertable_sleep_create);
  * alertable_sleep_destroy() - end every sleep on an instance and free it
  * @as: the instance; NULL and error pointers are ignored
  *
- * Makes every new call on @as fail with -ESHUTDOWN, ends every sleep in
- * progress (it returns -ESHUTDOWN), waits until every call in progress on
- * @as has returned (sleepers, aborts from IRQ handlers, resets), then frees
- * @as. The caller must make sure that nothing calls into @as once this has
- * returned: a thread that sleeps in a loop owns nothing between two sleeps,
- * so stop it (kthread_stop() ends its sleep at once), cancel the timers and
- * free the IRQs that use @as before calling this.
+ * Makes every new call on @as fail with -ESHUTDOWN, waits until every call
+ * in progress on @as has returned (aborts from IRQ handlers, resets) or is
+ * a sleep, ends every sleep (it returns -ESHUTDOWN), waits until each has
+ * returned, then frees @as. The caller must make sure that nothing calls
+ * into @as once this has returned: a thread that sleeps in a loop owns
+ * nothing between two sleeps, so stop it (kthread_stop() ends its sleep at
+ * once), cancel the timers and free the IRQs that use @as before calling
+ * this.
  *
  * Context: Process context; may sleep.
  */
@@ -573,19 +559,27 @@ void alertable_sleep_destroy(struct alertable_sleep *as)
 	debugfs_remove(as->debugfs);
 
 	/*
-	 * New calls fail from here on. A call that got its reference just
-	 * before may still claim an index: CLOSING refuses it if set first,
-	 * else the wake-up below ends its sleep.
+	 * After the grace period, every call that saw ->closing clear has
+	 * left its read-side section: aborts and resets are done, and a
+	 * sleeper owns its index. No index can be claimed any more.
 	 */
-	percpu_ref_kill(&as->users);
+	WRITE_ONCE(as->closing, true);
+	synchronize_rcu();
+
 	for (i = 0; i < as->event_count; i++)
 		entry_signal(&as->entries[i], AS_CLOSING);
 
-	wait_for_completion(&as->released);
+	/* The owners were woken; entry_release() wakes us as they leave. */
+	for (i = 0; i < as->event_count; i++) {
+		struct alertable_sleep_entry *e = &as->entries[i];
 
-	percpu_ref_exit(&as->users);
+		wait_var_event(&e->state,
+			       !(atomic_read(&e->state) & AS_SLEEPING));
+	}
+
 	free_percpu(as->stats);
-	kvfree(as);
+	kvfree(as->entries);
+	kfree(as);
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_destroy);
 
