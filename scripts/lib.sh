@@ -86,7 +86,8 @@ build_modules() {
 kernel_tree() {
 	local tree=$AS_CACHE/linux-source-6.1
 	if [ ! -f "$tree/.extracted" ]; then
-		say "extracting /usr/src/linux-source-6.1.tar.xz into $AS_CACHE (once)"
+		# stderr: the caller captures stdout, the tree's path
+		say "extracting /usr/src/linux-source-6.1.tar.xz into $AS_CACHE (once)" >&2
 		mkdir -p "$AS_CACHE"
 		rm -rf "$tree"
 		tar -C "$AS_CACHE" -xf /usr/src/linux-source-6.1.tar.xz ||
