@@ -1,0 +1,1226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alertable_sleep_bench - alertable_sleep against the kernel's bare primitives
+ *
+ * Loading this module runs the measurements chosen by the "tests" bit mask
+ * from module_init and prints every figure as one console line
+ *
+ *	alertable_sleep_bench: RESULT {"test":"...",...}
+ *
+ * that scripts/bench.sh turns into a table. Time is ktime_get_ns(). The
+ * module asserts nothing about speed. A primitive that returns something
+ * other than what a measurement expects is counted in "errors", because the
+ * figure then measures something else and must not be read as a result.
+ *
+ * Writing N to the mem_hold parameter creates an instance of N entries that
+ * stays alive until 0 is written or the module unloads, so that the guest
+ * script can read /proc/meminfo around it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/rcuwait.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
+#include <linux/wait.h>
+
+#include "alertable_sleep.h"
+
+#define BENCH_LATENCY	BIT(0)
+#define BENCH_FANOUT	BIT(1)
+#define BENCH_FASTPATH	BIT(2)
+#define BENCH_TIMING	BIT(3)
+#define BENCH_MEMORY	BIT(4)
+
+static unsigned int tests = BENCH_LATENCY | BENCH_FANOUT | BENCH_FASTPATH |
+			    BENCH_TIMING | BENCH_MEMORY;
+module_param(tests, uint, 0444);
+MODULE_PARM_DESC(tests,
+		 "Bit mask: 1 latency, 2 fan-out, 4 fast path, 8 timing, 16 memory (default 31)");
+
+static unsigned int lat_rounds = 10000;
+module_param(lat_rounds, uint, 0444);
+MODULE_PARM_DESC(lat_rounds,
+		 "Abort-to-return round trips per run (default 10000)");
+
+static unsigned int lat_warmup = 1000;
+module_param(lat_warmup, uint, 0444);
+MODULE_PARM_DESC(lat_warmup,
+		 "Unreported round trips per variant before the runs (default 1000)");
+
+static unsigned int lat_settle_us = 100;
+module_param(lat_settle_us, uint, 0444);
+MODULE_PARM_DESC(lat_settle_us,
+		 "Wait after the sleeper left its CPU, before the abort (default 100)");
+
+static unsigned int lat_blocks = 10;
+module_param(lat_blocks, uint, 0444);
+MODULE_PARM_DESC(lat_blocks,
+		 "Blocks the round trips of each run are spread over (default 10)");
+
+static unsigned int fan_reps = 31;
+module_param(fan_reps, uint, 0444);
+MODULE_PARM_DESC(fan_reps,
+		 "Fan-out repetitions per size and variant (default 31)");
+
+static unsigned int fast_calls = 1000000;
+module_param(fast_calls, uint, 0444);
+MODULE_PARM_DESC(fast_calls,
+		 "Fast-path calls per operation, in batches of 10000 (default 1000000)");
+
+static unsigned int timing_sleeps = 100;
+module_param(timing_sleeps, uint, 0444);
+MODULE_PARM_DESC(timing_sleeps,
+		 "Sleeps per duration and variant, random tick phase (default 100)");
+
+static unsigned int timing_long_sleeps = 5;
+module_param(timing_long_sleeps, uint, 0444);
+MODULE_PARM_DESC(timing_long_sleeps,
+		 "Sleeps of 300, 1000 and 3000 ms per variant (default 5)");
+
+static unsigned int timing_b2b_sleeps = 30;
+module_param(timing_b2b_sleeps, uint, 0444);
+MODULE_PARM_DESC(timing_b2b_sleeps,
+		 "Sleeps per duration and variant, back to back (default 30)");
+
+static bool timing_parallel = true;
+module_param(timing_parallel, bool, 0444);
+MODULE_PARM_DESC(timing_parallel,
+		 "Run the timing variants in parallel threads (default Y)");
+
+static unsigned int mem_entries = ALERTABLE_SLEEP_MAX_EVENTS;
+module_param(mem_entries, uint, 0444);
+MODULE_PARM_DESC(mem_entries,
+		 "Entries of the instance the memory test creates (default 65536)");
+
+static unsigned int mem_reps = 5;
+module_param(mem_reps, uint, 0444);
+MODULE_PARM_DESC(mem_reps,
+		 "Creations the memory test measures (default 5)");
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a;
+	u64 y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_s64(const void *a, const void *b)
+{
+	s64 x = *(const s64 *)a;
+	s64 y = *(const s64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct summary {
+	u64 min, p50, p99, max;
+};
+
+/* Index of the nearest-rank @p-th percentile of @n sorted values. */
+static unsigned int rank(unsigned int n, unsigned int p)
+{
+	return max_t(u64, DIV_ROUND_UP_ULL((u64)n * p, 100), 1) - 1;
+}
+
+/* Sorts @v in place and summarises it. */
+static struct summary summarise(u64 *v, unsigned int n)
+{
+	struct summary s = {};
+
+	if (!n)
+		return s;
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	s.min = v[0];
+	s.p50 = v[rank(n, 50)];
+	s.p99 = v[rank(n, 99)];
+	s.max = v[n - 1];
+	return s;
+}
+
+/*
+ * Wait for @c in slices: the guest makes the hung-task detector fatal after
+ * 30 s, and some phases keep module_init waiting longer than that.
+ */
+static void bench_wait(struct completion *c)
+{
+	while (!wait_for_completion_timeout(c, HZ))
+		;
+}
+
+/*
+ * True once @p blocked in an interruptible wait and left its CPU: a wake-up
+ * from now on measures the whole wake-up path, not a race with the sleeper
+ * still on its way into schedule().
+ */
+static bool task_blocked(struct task_struct *p)
+{
+	return READ_ONCE(p->__state) == TASK_INTERRUPTIBLE &&
+	       !READ_ONCE(p->on_rq) && !READ_ONCE(p->on_cpu);
+}
+
+/* One step of a busy wait for the thread on the other CPU. */
+static void spin_step(void)
+{
+	cpu_relax();
+	cond_resched();
+}
+
+#define SETTLE_LIMIT_NS	(2 * NSEC_PER_SEC)
+
+/*
+ * A design alternative, measured as an extra and not as a baseline: an
+ * index has one sleeper at most, so it needs no queue, only the sleeper's
+ * task pointer (struct rcuwait, 8 bytes), and waking it is one
+ * wake_up_process() under rcu_read_lock(), from any context.
+ */
+static bool rcuwait_sleep(struct rcuwait *w, bool *flag, long timeout)
+{
+	bool woken;
+
+	prepare_to_rcuwait(w);
+	for (;;) {
+		/* Its barrier pairs with the one in rcuwait_wake_up(). */
+		set_current_state(TASK_INTERRUPTIBLE);
+		woken = READ_ONCE(*flag);
+		if (woken || signal_pending(current) || !timeout)
+			break;
+		timeout = schedule_timeout(timeout);
+	}
+	finish_rcuwait(w);
+	return woken;
+}
+
+static void rcuwait_signal(struct rcuwait *w, bool *flag)
+{
+	WRITE_ONCE(*flag, true);
+	rcuwait_wake_up(w);
+}
+
+/* ---- 1. abort-to-return latency --------------------------------------- */
+
+enum lat_kind { LAT_COMPLETION, LAT_WAITQ, LAT_ALERTABLE, LAT_RCUWAIT };
+
+static const char * const lat_names[] = {
+	[LAT_COMPLETION] = "completion",
+	[LAT_WAITQ] = "waitqueue_flag",
+	[LAT_ALERTABLE] = "alertable_sleep",
+	[LAT_RCUWAIT] = "rcuwait_flag",
+};
+
+/* Long enough never to end a round by itself: every round is aborted. */
+#define LAT_SLEEP_MS	10000
+#define LAT_SLEEPER_CPU	1
+#define LAT_ABORTER_CPU	0
+
+struct lat_ctx {
+	enum lat_kind kind;
+	unsigned int rounds;
+	struct alertable_sleep *as;
+	struct completion comp;
+	wait_queue_head_t wq;
+	struct rcuwait rw;
+	bool flag;
+	struct task_struct *sleeper;
+	atomic_t armed;		/* round the sleeper is about to sleep in */
+	atomic_t returned;	/* round the sleeper has returned from */
+	u64 t_abort;		/* ktime_get_ns() just before the abort */
+	u64 *ns;		/* abort-to-return time of each round */
+	unsigned int errors;	/* written by the sleeper only */
+	unsigned int unsettled;	/* written by the aborter only */
+	struct completion sleeper_exited;
+	struct completion aborter_exited;
+};
+
+static bool lat_sleep(struct lat_ctx *c)
+{
+	long timeout = msecs_to_jiffies(LAT_SLEEP_MS);
+
+	switch (c->kind) {
+	case LAT_COMPLETION:
+		return wait_for_completion_interruptible_timeout(&c->comp,
+								 timeout) > 0;
+	case LAT_WAITQ:
+		return wait_event_interruptible_timeout(c->wq,
+							READ_ONCE(c->flag),
+							timeout) > 0;
+	case LAT_ALERTABLE:
+		return alertable_sleep_sleep(c->as, 0, LAT_SLEEP_MS) ==
+		       -ECANCELED;
+	case LAT_RCUWAIT:
+		return rcuwait_sleep(&c->rw, &c->flag, timeout);
+	}
+	return false;
+}
+
+/* Make the next round block again; runs after the sleep has returned. */
+static bool lat_rearm(struct lat_ctx *c)
+{
+	switch (c->kind) {
+	case LAT_COMPLETION:
+		reinit_completion(&c->comp);
+		return true;
+	case LAT_WAITQ:
+	case LAT_RCUWAIT:
+		WRITE_ONCE(c->flag, false);
+		return true;
+	case LAT_ALERTABLE:
+		return !alertable_sleep_reset_for_reuse(c->as, 0);
+	}
+	return false;
+}
+
+static void lat_abort(struct lat_ctx *c)
+{
+	switch (c->kind) {
+	case LAT_COMPLETION:
+		complete_all(&c->comp);
+		break;
+	case LAT_WAITQ:
+		WRITE_ONCE(c->flag, true);
+		wake_up_all(&c->wq);
+		break;
+	case LAT_ALERTABLE:
+		alertable_sleep_abort(c->as, 0);
+		break;
+	case LAT_RCUWAIT:
+		rcuwait_signal(&c->rw, &c->flag);
+		break;
+	}
+}
+
+static int lat_sleeper_fn(void *arg)
+{
+	struct lat_ctx *c = arg;
+	unsigned int r;
+
+	for (r = 1; r <= c->rounds; r++) {
+		bool ok;
+
+		atomic_set_release(&c->armed, r);
+		ok = lat_sleep(c);
+		/* The wake-up orders the aborter's t_abort before this. */
+		c->ns[r - 1] = ktime_get_ns() - READ_ONCE(c->t_abort);
+		if (!ok || !lat_rearm(c))
+			c->errors++;
+		atomic_set_release(&c->returned, r);
+	}
+	kthread_complete_and_exit(&c->sleeper_exited, 0);
+}
+
+static int lat_aborter_fn(void *arg)
+{
+	struct lat_ctx *c = arg;
+	unsigned int r;
+
+	for (r = 1; r <= c->rounds; r++) {
+		u64 limit;
+
+		while (atomic_read_acquire(&c->armed) != r)
+			spin_step();
+		limit = ktime_get_ns() + SETTLE_LIMIT_NS;
+		while (!task_blocked(c->sleeper)) {
+			if (ktime_get_ns() > limit) {
+				c->unsettled++;
+				break;
+			}
+			spin_step();
+		}
+		/*
+		 * Let the sleeper's CPU finish entering idle: a wake-up that
+		 * lands while it is still on its way there is much cheaper,
+		 * and which primitives win that race would decide the p50.
+		 */
+		udelay(lat_settle_us);
+		WRITE_ONCE(c->t_abort, ktime_get_ns());
+		lat_abort(c);
+		while (atomic_read_acquire(&c->returned) != r)
+			spin_step();
+	}
+	kthread_complete_and_exit(&c->aborter_exited, 0);
+}
+
+/* One run of @rounds round trips of @kind; the times go to @ns. */
+static int lat_run(struct lat_ctx *c, enum lat_kind kind, u64 *ns)
+{
+	struct task_struct *s, *a;
+
+	c->kind = kind;
+	c->ns = ns;
+	c->errors = 0;
+	c->unsettled = 0;
+	atomic_set(&c->armed, 0);
+	atomic_set(&c->returned, 0);
+	init_completion(&c->sleeper_exited);
+	init_completion(&c->aborter_exited);
+	reinit_completion(&c->comp);
+	WRITE_ONCE(c->flag, false);
+	if (alertable_sleep_reset_for_reuse(c->as, 0))
+		return -EBUSY;
+
+	s = kthread_create(lat_sleeper_fn, c, "asb_lat_sleep");
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	a = kthread_create(lat_aborter_fn, c, "asb_lat_abort");
+	if (IS_ERR(a)) {
+		/* Never woken, so its function never runs. */
+		kthread_stop(s);
+		return PTR_ERR(a);
+	}
+	kthread_bind(s, LAT_SLEEPER_CPU);
+	kthread_bind(a, LAT_ABORTER_CPU);
+	/* The aborter reads the sleeper's state until its last round. */
+	get_task_struct(s);
+	c->sleeper = s;
+	wake_up_process(s);
+	wake_up_process(a);
+	bench_wait(&c->sleeper_exited);
+	bench_wait(&c->aborter_exited);
+	put_task_struct(s);
+	return 0;
+}
+
+static void lat_report(enum lat_kind kind, const char *run, u64 *ns,
+		       unsigned int n, unsigned int blocks, unsigned int errors,
+		       unsigned int unsettled)
+{
+	struct summary s = summarise(ns, n);
+
+	pr_info("RESULT {\"test\":\"abort_latency\",\"variant\":\"%s\",\"run\":\"%s\",\"n\":%u,\"blocks\":%u,\"min_ns\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu,\"errors\":%u,\"unsettled\":%u,\"sleeper_cpu\":%d,\"aborter_cpu\":%d}\n",
+		lat_names[kind], run, n, blocks, s.min, s.p50, s.p99, s.max,
+		errors, unsettled, LAT_SLEEPER_CPU, LAT_ABORTER_CPU);
+}
+
+static int bench_latency(void)
+{
+	/*
+	 * Baselines first and last in every block, so that their two runs
+	 * show the noise; the rounds are spread over blocks so that a change
+	 * of the host's load during the boot hits every variant alike.
+	 */
+	static const enum lat_kind order[] = {
+		LAT_COMPLETION, LAT_WAITQ, LAT_ALERTABLE, LAT_RCUWAIT,
+		LAT_WAITQ, LAT_COMPLETION,
+	};
+	unsigned int errors[ARRAY_SIZE(lat_names)][2] = {};
+	unsigned int unsettled[ARRAY_SIZE(lat_names)][2] = {};
+	unsigned int runs[ARRAY_SIZE(lat_names)] = {};
+	unsigned int blocks = clamp(lat_blocks, 1U, lat_rounds);
+	unsigned int per = lat_rounds / blocks, n = per * blocks;
+	u64 *ns[ARRAY_SIZE(lat_names)] = {};
+	unsigned int b, i, k;
+	struct lat_ctx *c;
+	int ret = -ENOMEM;
+
+	if (!cpu_online(LAT_SLEEPER_CPU) || !cpu_online(LAT_ABORTER_CPU)) {
+		pr_err("abort latency needs CPUs %d and %d online\n",
+		       LAT_ABORTER_CPU, LAT_SLEEPER_CPU);
+		return -ENODEV;
+	}
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	for (k = 0; k < ARRAY_SIZE(lat_names); k++) {
+		ns[k] = vmalloc(array_size(2 * sizeof(u64), n));
+		if (!ns[k])
+			goto out;
+	}
+	c->as = alertable_sleep_create(1);
+	if (IS_ERR(c->as)) {
+		ret = PTR_ERR(c->as);
+		goto out;
+	}
+	init_completion(&c->comp);
+	init_waitqueue_head(&c->wq);
+	rcuwait_init(&c->rw);
+
+	/*
+	 * Unreported rounds of every variant first: the first seconds after
+	 * boot are noisier, and QEMU translates each code path on first use.
+	 */
+	c->rounds = min(lat_warmup, n);
+	for (k = 0; k < ARRAY_SIZE(lat_names) && c->rounds; k++) {
+		ret = lat_run(c, k, ns[k]);
+		if (ret)
+			goto out_destroy;
+	}
+
+	c->rounds = per;
+	for (b = 0; b < blocks; b++) {
+		memset(runs, 0, sizeof(runs));
+		for (i = 0; i < ARRAY_SIZE(order); i++) {
+			k = order[i];
+			ret = lat_run(c, k, ns[k] + (size_t)runs[k] * n +
+					    (size_t)b * per);
+			if (ret)
+				goto out_destroy;
+			errors[k][runs[k]] += c->errors;
+			unsettled[k][runs[k]] += c->unsettled;
+			runs[k]++;
+		}
+	}
+
+	for (k = 0; k < ARRAY_SIZE(lat_names); k++) {
+		lat_report(k, "1", ns[k], n, blocks, errors[k][0],
+			   unsettled[k][0]);
+		if (runs[k] < 2)
+			continue;
+		lat_report(k, "2", ns[k] + n, n, blocks, errors[k][1],
+			   unsettled[k][1]);
+		lat_report(k, "pooled", ns[k], 2 * n, blocks,
+			   errors[k][0] + errors[k][1],
+			   unsettled[k][0] + unsettled[k][1]);
+	}
+	ret = 0;
+out_destroy:
+	alertable_sleep_destroy(c->as);
+out:
+	for (k = 0; k < ARRAY_SIZE(lat_names); k++)
+		vfree(ns[k]);
+	kfree(c);
+	return ret;
+}
+
+/* ---- 2. fan-out --------------------------------------------------------- */
+
+enum fan_kind { FAN_COMPLETION, FAN_WAITQ, FAN_ALERTABLE, FAN_RCUWAIT,
+		FAN_NR };
+
+static const char * const fan_names[] = {
+	[FAN_COMPLETION] = "completion",
+	[FAN_WAITQ] = "waitqueue_flag",
+	[FAN_ALERTABLE] = "alertable_sleep",
+	[FAN_RCUWAIT] = "rcuwait_flag",
+};
+
+static const unsigned int fan_sizes[] = { 16, 256, 1024 };
+
+#define FAN_MAX		1024
+#define FAN_SLEEP_MS	30000
+
+struct fan_ctx;
+
+struct fan_worker {
+	struct fan_ctx *f;
+	unsigned int id;
+	struct task_struct *task;
+};
+
+struct fan_ctx {
+	wait_queue_head_t gate;
+	unsigned int gen;	/* bumped to start a round */
+	unsigned int n;		/* workers 0..n-1 take part in it */
+	enum fan_kind kind;
+	struct alertable_sleep *as;
+	struct completion comps[FAN_MAX];
+	wait_queue_head_t wqs[FAN_MAX];
+	struct rcuwait rws[FAN_MAX];
+	bool flags[FAN_MAX];
+	atomic_t armed;
+	atomic_t remaining;
+	atomic_t errors;
+	u64 t_last;		/* when the last sleeper returned */
+	struct completion all_done;
+	struct fan_worker workers[FAN_MAX];
+	unsigned int nr_workers;
+};
+
+static bool fan_sleep(struct fan_ctx *f, unsigned int id)
+{
+	long timeout = msecs_to_jiffies(FAN_SLEEP_MS);
+
+	switch (f->kind) {
+	case FAN_COMPLETION:
+		return wait_for_completion_interruptible_timeout(&f->comps[id],
+								 timeout) > 0;
+	case FAN_WAITQ:
+		return wait_event_interruptible_timeout(f->wqs[id],
+							READ_ONCE(f->flags[id]),
+							timeout) > 0;
+	case FAN_ALERTABLE:
+		return alertable_sleep_sleep(f->as, id, FAN_SLEEP_MS) ==
+		       -ECANCELED;
+	case FAN_RCUWAIT:
+		return rcuwait_sleep(&f->rws[id], &f->flags[id], timeout);
+	case FAN_NR:
+		break;
+	}
+	return false;
+}
+
+static int fan_worker_fn(void *arg)
+{
+	struct fan_worker *w = arg;
+	struct fan_ctx *f = w->f;
+	unsigned int gen = 0;
+
+	for (;;) {
+		u64 t;
+
+		wait_event_interruptible(f->gate,
+					 READ_ONCE(f->gen) != gen ||
+					 kthread_should_stop());
+		if (kthread_should_stop())
+			break;
+		/* Pairs with the release in fan_round(): n, kind and as. */
+		gen = smp_load_acquire(&f->gen);
+		if (w->id >= f->n)
+			continue;
+		atomic_inc(&f->armed);
+		if (!fan_sleep(f, w->id))
+			atomic_inc(&f->errors);
+		t = ktime_get_ns();
+		if (atomic_dec_and_test(&f->remaining)) {
+			WRITE_ONCE(f->t_last, t);
+			complete(&f->all_done);
+		}
+	}
+	return 0;
+}
+
+static bool fan_all_blocked(struct fan_ctx *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nr_workers; i++)
+		if (!task_blocked(f->workers[i].task))
+			return false;
+	return true;
+}
+
+/* One fan-out: wake @n sleepers at once; returns abort-to-last-return ns. */
+static u64 fan_round(struct fan_ctx *f, enum fan_kind kind, unsigned int n,
+		     u64 *call_ns)
+{
+	u64 t0, t1, limit;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		reinit_completion(&f->comps[i]);
+		WRITE_ONCE(f->flags[i], false);
+		if (alertable_sleep_reset_for_reuse(f->as, i))
+			atomic_inc(&f->errors);
+	}
+	f->kind = kind;
+	f->n = n;
+	atomic_set(&f->armed, 0);
+	atomic_set(&f->remaining, n);
+	reinit_completion(&f->all_done);
+	/* Publishes the above to workers that see the new generation. */
+	smp_store_release(&f->gen, f->gen + 1);
+	wake_up_all(&f->gate);
+
+	/* Every worker, the idle ones too, must be off the CPUs. */
+	limit = ktime_get_ns() + 10 * NSEC_PER_SEC;
+	while (atomic_read(&f->armed) != n || !fan_all_blocked(f)) {
+		if (ktime_get_ns() > limit) {
+			atomic_inc(&f->errors);
+			break;
+		}
+		usleep_range(100, 200);
+	}
+
+	t0 = ktime_get_ns();
+	switch (kind) {
+	case FAN_COMPLETION:
+		for (i = 0; i < n; i++)
+			complete_all(&f->comps[i]);
+		break;
+	case FAN_WAITQ:
+		for (i = 0; i < n; i++) {
+			WRITE_ONCE(f->flags[i], true);
+			wake_up_all(&f->wqs[i]);
+		}
+		break;
+	case FAN_RCUWAIT:
+		for (i = 0; i < n; i++)
+			rcuwait_signal(&f->rws[i], &f->flags[i]);
+		break;
+	default:
+		alertable_sleep_abort_all(f->as);
+		break;
+	}
+	t1 = ktime_get_ns();
+	bench_wait(&f->all_done);
+	*call_ns = t1 - t0;
+	return READ_ONCE(f->t_last) - t0;
+}
+
+static int bench_fanout(void)
+{
+	unsigned int reps = max(fan_reps, 1U), s, r, k, i;
+	u64 *total, *call;
+	struct fan_ctx *f;
+	int ret = -ENOMEM;
+
+	f = vzalloc(sizeof(*f));
+	total = kcalloc(FAN_NR * reps, sizeof(*total), GFP_KERNEL);
+	call = kcalloc(FAN_NR * reps, sizeof(*call), GFP_KERNEL);
+	if (!f || !total || !call)
+		goto out;
+
+	init_waitqueue_head(&f->gate);
+	init_completion(&f->all_done);
+	for (i = 0; i < FAN_MAX; i++) {
+		init_completion(&f->comps[i]);
+		init_waitqueue_head(&f->wqs[i]);
+		rcuwait_init(&f->rws[i]);
+	}
+	for (i = 0; i < FAN_MAX; i++) {
+		struct fan_worker *w = &f->workers[i];
+
+		w->f = f;
+		w->id = i;
+		w->task = kthread_run(fan_worker_fn, w, "asb_fan/%u", i);
+		if (IS_ERR(w->task)) {
+			ret = PTR_ERR(w->task);
+			goto out_stop;
+		}
+		f->nr_workers++;
+	}
+
+	for (s = 0; s < ARRAY_SIZE(fan_sizes); s++) {
+		unsigned int n = fan_sizes[s];
+
+		f->as = alertable_sleep_create(n);
+		if (IS_ERR(f->as)) {
+			ret = PTR_ERR(f->as);
+			goto out_stop;
+		}
+		atomic_set(&f->errors, 0);
+		/* Rotate which variant goes first, against drift. */
+		for (r = 0; r < reps; r++) {
+			for (i = 0; i < FAN_NR; i++) {
+				k = (r + i) % FAN_NR;
+				total[k * reps + r] =
+					fan_round(f, k, n, &call[k * reps + r]);
+			}
+		}
+		alertable_sleep_destroy(f->as);
+
+		for (k = 0; k < FAN_NR; k++) {
+			struct summary t = summarise(total + k * reps, reps);
+			struct summary c = summarise(call + k * reps, reps);
+
+			pr_info("RESULT {\"test\":\"fanout\",\"variant\":\"%s\",\"threads\":%u,\"reps\":%u,\"min_ns\":%llu,\"p50_ns\":%llu,\"max_ns\":%llu,\"call_p50_ns\":%llu,\"errors\":%d}\n",
+				fan_names[k], n, reps, t.min, t.p50, t.max,
+				c.p50, atomic_read(&f->errors));
+		}
+	}
+	ret = 0;
+out_stop:
+	for (i = 0; i < f->nr_workers; i++)
+		kthread_stop(f->workers[i].task);
+out:
+	kfree(call);
+	kfree(total);
+	vfree(f);
+	return ret;
+}
+
+/* ---- 3. fast paths ------------------------------------------------------ */
+
+enum fast_op {
+	FAST_SLEEP_ABORTED,	/* sleep on an aborted index */
+	FAST_SLEEP_ZERO,	/* alertable_sleep_sleep(..., 0) */
+	FAST_ABORT_IDLE,	/* alertable_sleep_abort() with no sleeper */
+	FAST_COMPLETION_DONE,	/* completion_done() on a completed one */
+	FAST_WAIT_DONE,		/* waiting on a completed completion */
+	FAST_COMPLETE_ALL,	/* complete_all() with no waiter */
+	FAST_NR
+};
+
+static const char * const fast_names[] = {
+	[FAST_SLEEP_ABORTED] = "sleep_aborted",
+	[FAST_SLEEP_ZERO] = "sleep_zero",
+	[FAST_ABORT_IDLE] = "abort_idle",
+	[FAST_COMPLETION_DONE] = "completion_done",
+	[FAST_WAIT_DONE] = "wait_for_completion_done",
+	[FAST_COMPLETE_ALL] = "complete_all_idle",
+};
+
+#define FAST_BATCH	10000
+
+struct fast_ctx {
+	struct alertable_sleep *as;	/* index 0 aborted, 1 and 2 idle */
+	struct completion done;		/* completed for good */
+	struct completion idle;		/* nobody ever waits on it */
+};
+
+static long wait_done(struct completion *done)
+{
+	return wait_for_completion_interruptible_timeout(done, HZ);
+}
+
+/* ns for FAST_BATCH calls of @op; a wrong return counts in @errors. */
+static u64 fast_batch(struct fast_ctx *f, enum fast_op op,
+		      unsigned int *errors)
+{
+	unsigned int i, bad = 0;
+	u64 t0 = ktime_get_ns();
+
+	switch (op) {
+	case FAST_SLEEP_ABORTED:
+		for (i = 0; i < FAST_BATCH; i++)
+			bad += alertable_sleep_sleep(f->as, 0, 1000) !=
+			       -ECANCELED;
+		break;
+	case FAST_SLEEP_ZERO:
+		for (i = 0; i < FAST_BATCH; i++)
+			bad += alertable_sleep_sleep(f->as, 1, 0) != 0;
+		break;
+	case FAST_ABORT_IDLE:
+		for (i = 0; i < FAST_BATCH; i++)
+			bad += alertable_sleep_abort(f->as, 2) != 0;
+		break;
+	case FAST_COMPLETION_DONE:
+		for (i = 0; i < FAST_BATCH; i++)
+			bad += !completion_done(&f->done);
+		break;
+	case FAST_WAIT_DONE:
+		for (i = 0; i < FAST_BATCH; i++)
+			bad += wait_done(&f->done) <= 0;
+		break;
+	case FAST_COMPLETE_ALL:
+		for (i = 0; i < FAST_BATCH; i++)
+			complete_all(&f->idle);
+		break;
+	case FAST_NR:
+		break;
+	}
+	*errors += bad;
+	return ktime_get_ns() - t0;
+}
+
+static int bench_fastpath(void)
+{
+	unsigned int batches = max(fast_calls / FAST_BATCH, 1U);
+	unsigned int errors[FAST_NR] = {};
+	u64 *ps[FAST_NR] = {};
+	struct fast_ctx *f;
+	unsigned int b, op;
+	int ret = -ENOMEM;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	for (op = 0; op < FAST_NR; op++) {
+		ps[op] = kvcalloc(batches, sizeof(u64), GFP_KERNEL);
+		if (!ps[op])
+			goto out;
+	}
+	f->as = alertable_sleep_create(3);
+	if (IS_ERR(f->as)) {
+		ret = PTR_ERR(f->as);
+		goto out;
+	}
+	alertable_sleep_abort(f->as, 0);
+	init_completion(&f->done);
+	complete_all(&f->done);
+	init_completion(&f->idle);
+
+	/* Interleave the operations batch by batch, against drift. */
+	for (b = 0; b < batches; b++) {
+		for (op = 0; op < FAST_NR; op++) {
+			u64 ns = fast_batch(f, op, &errors[op]);
+
+			ps[op][b] = div_u64(ns * 1000, FAST_BATCH);
+		}
+		cond_resched();
+	}
+	alertable_sleep_destroy(f->as);
+
+	for (op = 0; op < FAST_NR; op++) {
+		u64 sum = 0;
+		struct summary s;
+
+		for (b = 0; b < batches; b++)
+			sum += ps[op][b];
+		s = summarise(ps[op], batches);
+		pr_info("RESULT {\"test\":\"fastpath\",\"op\":\"%s\",\"calls\":%llu,\"batch\":%u,\"batches\":%u,\"p50_ps\":%llu,\"p99_ps\":%llu,\"mean_ps\":%llu,\"errors\":%u}\n",
+			fast_names[op], (u64)batches * FAST_BATCH, FAST_BATCH,
+			batches, s.p50, s.p99, div_u64(sum, batches),
+			errors[op]);
+	}
+	ret = 0;
+out:
+	for (op = 0; op < FAST_NR; op++)
+		kvfree(ps[op]);
+	kfree(f);
+	return ret;
+}
+
+/* ---- 4. timing accuracy ------------------------------------------------- */
+
+enum tim_kind { TIM_ALERTABLE, TIM_MSLEEP, TIM_SCHED_TIMEOUT, TIM_HRTIMEOUT,
+		TIM_NR };
+
+static const char * const tim_names[] = {
+	[TIM_ALERTABLE] = "alertable_sleep",
+	[TIM_MSLEEP] = "msleep_interruptible",
+	[TIM_SCHED_TIMEOUT] = "schedule_timeout_interruptible",
+	[TIM_HRTIMEOUT] = "wait_event_interruptible_hrtimeout",
+};
+
+static const unsigned int tim_short_ms[] = { 1, 4, 10, 20, 100 };
+
+/*
+ * Past 63 jiffies (252 ms at HZ=250) a timeout lands in a coarser level of
+ * the timer wheel (8 jiffies per slot, then 64 from 2.048 s on), which
+ * rounds it up by up to that much: shown with a few long sleeps.
+ */
+static const unsigned int tim_long_ms[] = { 300, 1000, 3000 };
+
+/* One series: every variant sleeps n times for each of the durations. */
+struct tim_plan {
+	const char *phase;
+	const unsigned int *ms;
+	unsigned int nr_ms;
+	unsigned int n;
+	bool random_phase;
+};
+
+struct tim_ctx {
+	enum tim_kind kind;
+	const struct tim_plan *plan;
+	struct alertable_sleep *as;	/* this thread sleeps on index kind */
+	wait_queue_head_t wq;
+	bool never;
+	u64 *elapsed;			/* [plan->nr_ms][plan->n] */
+	unsigned int errors;
+	struct completion exited;
+};
+
+static bool tim_sleep(struct tim_ctx *t, unsigned int ms)
+{
+	switch (t->kind) {
+	case TIM_ALERTABLE:
+		return alertable_sleep_sleep(t->as, t->kind, ms) == 0;
+	case TIM_MSLEEP:
+		return msleep_interruptible(ms) == 0;
+	case TIM_SCHED_TIMEOUT:
+		return schedule_timeout_interruptible(msecs_to_jiffies(ms)) ==
+		       0;
+	case TIM_HRTIMEOUT:
+		return wait_event_interruptible_hrtimeout(t->wq,
+				READ_ONCE(t->never), ms_to_ktime(ms)) == -ETIME;
+	case TIM_NR:
+		break;
+	}
+	return false;
+}
+
+static int tim_fn(void *arg)
+{
+	struct tim_ctx *t = arg;
+	const struct tim_plan *p = t->plan;
+	unsigned int d, i;
+
+	for (d = 0; d < p->nr_ms; d++) {
+		for (i = 0; i < p->n; i++) {
+			u64 t0;
+			bool ok;
+
+			/*
+			 * A driver's sleep starts at any point of a tick; a
+			 * loop's starts right after the tick that woke it.
+			 */
+			if (p->random_phase || !i) {
+				u32 us = get_random_u32_below(TICK_NSEC /
+							      NSEC_PER_USEC);
+
+				usleep_range(us, us + 10);
+			}
+			t0 = ktime_get_ns();
+			ok = tim_sleep(t, p->ms[d]);
+			t->elapsed[d * p->n + i] = ktime_get_ns() - t0;
+			if (!ok)
+				t->errors++;
+		}
+	}
+	kthread_complete_and_exit(&t->exited, 0);
+}
+
+static void tim_report(struct tim_ctx *t)
+{
+	const struct tim_plan *p = t->plan;
+	unsigned int d, i;
+
+	for (d = 0; d < p->nr_ms; d++) {
+		u64 *v = t->elapsed + d * p->n;
+		s64 req = (s64)p->ms[d] * NSEC_PER_MSEC;
+		unsigned int early = 0;
+		struct summary s;
+
+		for (i = 0; i < p->n; i++)
+			early += v[i] < req;
+		s = summarise(v, p->n);
+		pr_info("RESULT {\"test\":\"timing\",\"variant\":\"%s\",\"phase\":\"%s\",\"ms\":%u,\"n\":%u,\"min_over_ns\":%lld,\"p50_over_ns\":%lld,\"p99_over_ns\":%lld,\"max_over_ns\":%lld,\"early\":%u,\"errors\":%u}\n",
+			tim_names[t->kind], p->phase, p->ms[d], p->n,
+			(s64)s.min - req, (s64)s.p50 - req, (s64)s.p99 - req,
+			(s64)s.max - req, early, t->errors);
+	}
+}
+
+static int tim_start(struct tim_ctx *t)
+{
+	struct task_struct *p;
+
+	p = kthread_run(tim_fn, t, "asb_tim/%u", t->kind);
+	return PTR_ERR_OR_ZERO(p);
+}
+
+/* Runs @plan for every variant, in parallel threads unless told not to. */
+static int bench_timing_plan(struct alertable_sleep *as,
+			     const struct tim_plan *plan)
+{
+	struct tim_ctx *t;
+	unsigned int k, started = 0;
+	int ret = 0;
+
+	t = kcalloc(TIM_NR, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	for (k = 0; k < TIM_NR; k++) {
+		t[k].kind = k;
+		t[k].plan = plan;
+		t[k].as = as;
+		init_waitqueue_head(&t[k].wq);
+		init_completion(&t[k].exited);
+		t[k].elapsed = kvcalloc(array_size(plan->nr_ms, plan->n),
+					sizeof(u64), GFP_KERNEL);
+		if (!t[k].elapsed) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+
+	for (k = 0; k < TIM_NR; k++) {
+		ret = tim_start(&t[k]);
+		if (ret)
+			break;
+		started++;
+		if (!timing_parallel)
+			bench_wait(&t[k].exited);
+	}
+	for (k = 0; k < started; k++) {
+		bench_wait(&t[k].exited);
+		if (!ret)
+			tim_report(&t[k]);
+	}
+out:
+	for (k = 0; k < TIM_NR; k++)
+		kvfree(t[k].elapsed);
+	kfree(t);
+	return ret;
+}
+
+static int bench_timing(void)
+{
+	const struct tim_plan plans[] = {
+		{ "random", tim_short_ms, ARRAY_SIZE(tim_short_ms),
+		  timing_sleeps, true },
+		{ "random", tim_long_ms, ARRAY_SIZE(tim_long_ms),
+		  timing_long_sleeps, true },
+		{ "back_to_back", tim_short_ms, ARRAY_SIZE(tim_short_ms),
+		  timing_b2b_sleeps, false },
+	};
+	struct alertable_sleep *as = alertable_sleep_create(TIM_NR);
+	unsigned int i;
+	int ret = 0;
+
+	if (IS_ERR(as))
+		return PTR_ERR(as);
+	for (i = 0; i < ARRAY_SIZE(plans) && !ret; i++)
+		if (plans[i].n)
+			ret = bench_timing_plan(as, &plans[i]);
+	alertable_sleep_destroy(as);
+	return ret;
+}
+
+/* ---- 5. memory ---------------------------------------------------------- */
+
+/*
+ * The layout of struct alertable_sleep_entry in alertable_sleep.c, which is
+ * opaque here: the sizeof-based figure the measured one is compared with.
+ */
+struct entry_mirror {
+	wait_queue_head_t wq;
+	atomic_t state;
+};
+
+static int bench_memory(void)
+{
+	unsigned int reps = max(mem_reps, 1U), r;
+	size_t alloc_bytes = 0;
+	bool vmalloced = false;
+	s64 *free_d, *slab_d;
+	int ret = 0;
+
+	free_d = kcalloc(2 * reps, sizeof(s64), GFP_KERNEL);
+	if (!free_d)
+		return -ENOMEM;
+	slab_d = free_d + reps;
+
+	for (r = 0; r < reps; r++) {
+		unsigned long free0, free1, slab0, slab1;
+		struct alertable_sleep *as;
+
+		free0 = global_zone_page_state(NR_FREE_PAGES);
+		slab0 = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+		as = alertable_sleep_create(mem_entries);
+		free1 = global_zone_page_state(NR_FREE_PAGES);
+		slab1 = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+		if (IS_ERR(as)) {
+			ret = PTR_ERR(as);
+			goto out;
+		}
+		/* The instance starts at the start of its allocation. */
+		vmalloced = is_vmalloc_addr(as);
+		alloc_bytes = vmalloced ? 0 : ksize(as);
+		alertable_sleep_destroy(as);
+		free_d[r] = ((s64)free0 - (s64)free1) * PAGE_SIZE;
+		slab_d[r] = ((s64)slab1 - (s64)slab0) * PAGE_SIZE;
+	}
+	sort(free_d, reps, sizeof(s64), cmp_s64, NULL);
+	sort(slab_d, reps, sizeof(s64), cmp_s64, NULL);
+
+	pr_info("RESULT {\"test\":\"memory\",\"source\":\"kernel\",\"entries\":%u,\"reps\":%u,\"free_delta_bytes\":%lld,\"free_delta_min\":%lld,\"free_delta_max\":%lld,\"slab_delta_bytes\":%lld,\"alloc_bytes\":%zu,\"vmalloc\":%d,\"sizeof_entry\":%zu,\"page_size\":%lu}\n",
+		mem_entries, reps, free_d[rank(reps, 50)], free_d[0],
+		free_d[reps - 1], slab_d[rank(reps, 50)], alloc_bytes,
+		vmalloced, sizeof(struct entry_mirror), PAGE_SIZE);
+out:
+	kfree(free_d);
+	return ret;
+}
+
+/* mem_hold: an instance that lives between two writes of the parameter. */
+static DEFINE_MUTEX(held_lock);
+static struct alertable_sleep *held;
+static unsigned int mem_hold;
+
+static int mem_hold_set(const char *val, const struct kernel_param *kp)
+{
+	struct alertable_sleep *as = NULL;
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (n > ALERTABLE_SLEEP_MAX_EVENTS)
+		return -EINVAL;
+
+	mutex_lock(&held_lock);
+	alertable_sleep_destroy(held);
+	held = NULL;
+	*(unsigned int *)kp->arg = 0;
+	if (n) {
+		as = alertable_sleep_create(n);
+		if (IS_ERR(as)) {
+			ret = PTR_ERR(as);
+		} else {
+			held = as;
+			*(unsigned int *)kp->arg = n;
+		}
+	}
+	mutex_unlock(&held_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops mem_hold_ops = {
+	.set = mem_hold_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(mem_hold, &mem_hold_ops, &mem_hold, 0644);
+MODULE_PARM_DESC(mem_hold,
+		 "Write N to hold an instance of N entries, 0 to free it");
+
+/* ---- module ------------------------------------------------------------- */
+
+static int __init alertable_sleep_bench_init(void)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+		int (*run)(void);
+	} benches[] = {
+		{ BENCH_LATENCY, "abort_latency", bench_latency },
+		{ BENCH_FANOUT, "fanout", bench_fanout },
+		{ BENCH_FASTPATH, "fastpath", bench_fastpath },
+		{ BENCH_TIMING, "timing", bench_timing },
+		{ BENCH_MEMORY, "memory", bench_memory },
+	};
+	u64 start = ktime_get_ns();
+	unsigned int i;
+
+	if (!lat_rounds) {
+		pr_err("lat_rounds must be at least 1\n");
+		return -EINVAL;
+	}
+
+	pr_info("RESULT {\"test\":\"config\",\"release\":\"%s\",\"hz\":%d,\"cpus\":%u,\"tick_nsec\":%lu,\"timer_slack_ns\":%llu,\"tests\":%u,\"lat_rounds\":%u,\"lat_warmup\":%u,\"lat_blocks\":%u,\"lat_settle_us\":%u,\"fan_reps\":%u,\"fast_calls\":%u,\"timing_sleeps\":%u,\"timing_long_sleeps\":%u,\"timing_b2b_sleeps\":%u,\"timing_parallel\":%d,\"mem_entries\":%u}\n",
+		init_utsname()->release, HZ, num_online_cpus(), TICK_NSEC,
+		current->timer_slack_ns, tests, lat_rounds, lat_warmup,
+		lat_blocks, lat_settle_us, fan_reps, fast_calls, timing_sleeps,
+		timing_long_sleeps, timing_b2b_sleeps, timing_parallel,
+		mem_entries);
+
+	for (i = 0; i < ARRAY_SIZE(benches); i++) {
+		u64 t0 = ktime_get_ns();
+		int ret;
+
+		if (!(tests & benches[i].bit))
+			continue;
+		ret = benches[i].run();
+		pr_info("RESULT {\"test\":\"phase\",\"name\":\"%s\",\"ret\":%d,\"ms\":%llu}\n",
+			benches[i].name, ret,
+			div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
+		if (ret)
+			pr_err("%s failed: %pe\n", benches[i].name,
+			       ERR_PTR(ret));
+	}
+
+	pr_info("RESULT {\"test\":\"done\",\"ms\":%llu}\n",
+		div_u64(ktime_get_ns() - start, NSEC_PER_MSEC));
+	return 0;
+}
+module_init(alertable_sleep_bench_init);
+
+static void __exit alertable_sleep_bench_exit(void)
+{
+	mutex_lock(&held_lock);
+	alertable_sleep_destroy(held);
+	held = NULL;
+	mutex_unlock(&held_lock);
+}
+module_exit(alertable_sleep_bench_exit);
+
+MODULE_DESCRIPTION("Benchmark of alertable_sleep against completions and wait queues");
+MODULE_AUTHOR("The alertable_sleep developers");
+MODULE_LICENSE("GPL");

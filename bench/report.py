@@ -1,0 +1,488 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the console log of one `make bench` boot into a table and JSON.
+
+usage: report.py [--vm-rc N] CONSOLE_LOG JSON_OUT
+
+Reads the lines that bench/alertable_sleep_bench.c ("alertable_sleep_bench:
+RESULT {json}") and bench/guest.sh ("MEMINFO ...", "UNLOAD ...") print,
+prints one markdown table (measurement, alertable_sleep, baselines, ratio
+alertable_sleep/baseline, goal, met?) and writes every raw figure to
+JSON_OUT. Exit status 0 if the run completed: the module's "done" line, a
+result for every measurement it was asked for, and no wrong return code
+counted by it. The figures themselves never fail the run.
+"""
+
+import argparse
+import datetime
+import json
+import re
+import sys
+
+RESULT_RE = re.compile(r'alertable_sleep_bench: RESULT (\{.*\})\s*$')
+MEMINFO_RE = re.compile(r'^MEMINFO rep=(\d+) phase=(\w+)((?: \w+:\d+)*)\s*$')
+UNLOAD_RE = re.compile(r'^UNLOAD (variant=.*)$')
+CLOCKSOURCE_RE = re.compile(r'clocksource: Switched to clocksource (\S+)')
+REMOVE_RE = re.compile(r'alertable_sleep_demo.*: remove: (\d+) workers '
+                       r'stopped in (-?\d+) us')
+
+JIFFY_NS = None  # set from the config line
+
+
+MARKDOWN_HEAD = """\
+# alertable_sleep benchmark results
+
+One full `make bench` run (scripts/bench.sh: bench/alertable_sleep_bench.c
+in one QEMU boot; raw numbers in the JSON file the run names).
+
+- Date: %(date)s
+- Machine: %(machine)s
+- Guest: %(guest)s
+- Host: %(host)s
+- module_init of the bench module ran %(init)s
+
+Absolute numbers under TCG are inflated: every guest instruction is
+emulated, and IPIs, timer interrupts and the HPET clock go through QEMU.
+Only the ratios carry over to real hardware, and only to within the noise
+that the two runs of each latency baseline show (the host was shared).
+
+"ratio" is alertable_sleep / baseline; for latency, against the better of
+the two baselines (pooled runs); rcuwait+flag and the hrtimer wait are
+extra rows, not baselines. Timing overshoot is elapsed - requested;
+"early" counts sleeps that returned 0 before the requested time.
+
+"""
+
+
+def fmt_ns(ns):
+    """A duration in the unit that keeps three or four digits."""
+    if ns is None:
+        return '-'
+    a = abs(ns)
+    if a >= 10**9:
+        return '%.2f s' % (ns / 1e9)
+    if a >= 10**6:
+        return '%.2f ms' % (ns / 1e6)
+    if a >= 10**3:
+        return '%.1f µs' % (ns / 1e3)
+    return '%d ns' % ns
+
+
+def fmt_ps(ps):
+    return '%.1f ns' % (ps / 1000.0)
+
+
+def ratio(a, b):
+    if a is None or not b:
+        return None
+    return a / b
+
+
+def fmt_ratio(r, against=None):
+    if r is None:
+        return '-'
+    s = '%.3f' % r
+    return '%s vs %s' % (s, against) if against else s
+
+
+def met(ok):
+    if ok is None:
+        return '-'
+    return 'yes' if ok else 'NO'
+
+
+def parse(log):
+    results, seen = [], set()
+    meminfo, unload, removes = [], [], []
+    clocksource = None
+    with open(log, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            m = RESULT_RE.search(line)
+            if m:
+                if m.group(1) in seen:
+                    continue
+                seen.add(m.group(1))
+                try:
+                    results.append(json.loads(m.group(1)))
+                except ValueError:
+                    print('report: cannot parse: %s' % line, file=sys.stderr)
+                continue
+            m = MEMINFO_RE.match(line)
+            if m:
+                fields = dict(kv.split(':') for kv in m.group(3).split())
+                meminfo.append({'rep': int(m.group(1)),
+                                'phase': m.group(2),
+                                'kB': {k: int(v) for k, v in fields.items()}})
+                continue
+            m = UNLOAD_RE.match(line)
+            if m:
+                unload.append(dict(kv.split('=', 1)
+                                   for kv in m.group(1).split()))
+                continue
+            m = REMOVE_RE.search(line)
+            if m:
+                removes.append(int(m.group(2)))
+                continue
+            m = CLOCKSOURCE_RE.search(line)
+            if m:
+                clocksource = m.group(1)
+    return results, meminfo, unload, removes, clocksource
+
+
+def pick(results, **kw):
+    for r in results:
+        if all(r.get(k) == v for k, v in kw.items()):
+            return r
+    return None
+
+
+def latency_rows(results, rows):
+    alert = pick(results, test='abort_latency', variant='alertable_sleep')
+    if not alert:
+        return
+    bases = []
+    for name, label in (('completion', 'completion'),
+                        ('waitqueue_flag', 'waitqueue+flag')):
+        pooled = pick(results, test='abort_latency', variant=name,
+                      run='pooled')
+        r1 = pick(results, test='abort_latency', variant=name, run='1')
+        r2 = pick(results, test='abort_latency', variant=name, run='2')
+        if pooled:
+            bases.append((label, pooled, r1, r2))
+    extra = pick(results, test='abort_latency', variant='rcuwait_flag')
+    for key, goal in (('p50_ns', 1.05), ('p99_ns', 1.25)):
+        cells = []
+        for label, pooled, r1, r2 in bases:
+            cells.append('%s %s (run 1: %s, run 2: %s)' % (
+                label, fmt_ns(pooled[key]), fmt_ns(r1 and r1[key]),
+                fmt_ns(r2 and r2[key])))
+        if extra:
+            cells.append('rcuwait+flag (extra, not a baseline) %s' %
+                         fmt_ns(extra[key]))
+        best = min(bases, key=lambda b: b[1][key]) if bases else None
+        r = ratio(alert[key], best[1][key]) if best else None
+        rows.append([
+            'abort-to-return latency %s (n=%d per run, in %d blocks; '
+            'sleeper CPU %d, aborter CPU %d)' % (
+                key[:3], alert['n'], alert.get('blocks', 1),
+                alert['sleeper_cpu'], alert['aborter_cpu']),
+            fmt_ns(alert[key]),
+            '; '.join(cells),
+            fmt_ratio(r, best[0] if best else None),
+            '<= %.2f' % goal,
+            met(r is not None and r <= goal)])
+
+
+def fanout_rows(results, rows):
+    for r in results:
+        if r.get('test') != 'fanout' or r.get('variant') != 'alertable_sleep':
+            continue
+        n = r['threads']
+        base = pick(results, test='fanout', variant='completion', threads=n)
+        wq = pick(results, test='fanout', variant='waitqueue_flag',
+                  threads=n)
+        q = ratio(r['p50_ns'], base and base['p50_ns'])
+        qmin = ratio(r['min_ns'], base and base['min_ns'])
+        goal = 1.10 if n == 1024 else None
+        cells = []
+        rw = pick(results, test='fanout', variant='rcuwait_flag',
+                  threads=n)
+        for b, what, loop in ((base, 'completion', 'complete_all()'),
+                              (wq, 'waitqueue+flag', 'wake_up_all()'),
+                              (rw, 'rcuwait+flag (extra)',
+                               'rcuwait_wake_up()')):
+            if b:
+                cells.append('%s x%d: %s (%s-%s; %s loop %s)' % (
+                    what, n, fmt_ns(b['p50_ns']), fmt_ns(b['min_ns']),
+                    fmt_ns(b['max_ns']), loop, fmt_ns(b['call_p50_ns'])))
+        rows.append([
+            'fan-out, %d sleepers: abort to last return (median of %d; '
+            'min-max)' % (n, r['reps']),
+            '%s (%s-%s; abort_all call %s)' % (
+                fmt_ns(r['p50_ns']), fmt_ns(r['min_ns']),
+                fmt_ns(r['max_ns']), fmt_ns(r['call_p50_ns'])),
+            '; '.join(cells) or '-',
+            '%s vs completion (of the minima: %s)' % (fmt_ratio(q),
+                                                      fmt_ratio(qmin)),
+            '<= %.2f' % goal if goal else '-',
+            met(q <= goal) if goal and q is not None else '-'])
+
+
+def fastpath_rows(results, rows):
+    spec = [
+        ('sleep on an already-aborted index', 'sleep_aborted',
+         [('completion_done()', 'completion_done'),
+          ('wait_for_completion_interruptible_timeout() on a done '
+           'completion', 'wait_for_completion_done')]),
+        ('sleep with msecs 0', 'sleep_zero',
+         [('completion_done()', 'completion_done')]),
+        ('abort an index nobody sleeps on', 'abort_idle',
+         [('complete_all() with no waiter', 'complete_all_idle')]),
+    ]
+    for label, op, baselines in spec:
+        a = pick(results, test='fastpath', op=op)
+        if not a:
+            continue
+        cells, best = [], None
+        for blabel, bop in baselines:
+            b = pick(results, test='fastpath', op=bop)
+            if not b:
+                continue
+            cells.append('%s %s' % (blabel, fmt_ps(b['p50_ps'])))
+            if best is None or b['p50_ps'] < best[1]['p50_ps']:
+                best = (blabel.split('(')[0] + '()', b)
+        q = ratio(a['p50_ps'], best and best[1]['p50_ps'])
+        rows.append([
+            'fast path: %s, per call (p50 of %d batches of %d; p99 %s)' % (
+                label, a['batches'], a['batch'], fmt_ps(a['p99_ps'])),
+            fmt_ps(a['p50_ps']),
+            '; '.join(cells) or '-',
+            fmt_ratio(q, best[0] if best and len(cells) > 1 else None),
+            '-', '-'])
+
+
+def timing_cell(r):
+    return '%s / %s, %d early' % (fmt_ns(r['p50_over_ns']),
+                                  fmt_ns(r['max_over_ns']), r['early'])
+
+
+def timing_rows(results, rows):
+    for phase, phase_label in (('random', 'random tick phase'),
+                               ('back_to_back', 'back to back')):
+        for r in results:
+            if (r.get('test') != 'timing' or r['phase'] != phase or
+                    r['variant'] != 'alertable_sleep'):
+                continue
+            ms = r['ms']
+            cells, best = [], None
+            for name in ('msleep_interruptible',
+                         'schedule_timeout_interruptible',
+                         'wait_event_interruptible_hrtimeout'):
+                b = pick(results, test='timing', phase=phase, ms=ms,
+                         variant=name)
+                if not b:
+                    continue
+                extra = ' (extra)' if 'hrtimeout' in name else ''
+                cells.append('%s%s %s' % (name, extra, timing_cell(b)))
+                if 'hrtimeout' in name:
+                    continue
+                if best is None or b['p50_over_ns'] < best[1]['p50_over_ns']:
+                    best = (name, b)
+            q = ratio(r['p50_over_ns'], best and best[1]['p50_over_ns'])
+            ok = (r['early'] == 0 and JIFFY_NS is not None and
+                  r['p50_over_ns'] <= JIFFY_NS)
+            rows.append([
+                'timing %d ms, %s (n=%d): overshoot p50 / max, early '
+                'returns' % (ms, phase_label, r['n']),
+                timing_cell(r),
+                '; '.join(cells),
+                fmt_ratio(q, best[0] if best else None),
+                '0 early, p50 <= %s' % fmt_ns(JIFFY_NS),
+                met(ok)])
+
+
+def memory_rows(results, meminfo, rows, summary):
+    kern = pick(results, test='memory', source='kernel')
+    guest = {}
+    entries = kern['entries'] if kern else 65536
+    for m in meminfo:
+        guest.setdefault(m['rep'], {})[m['phase']] = m['kB']
+    per_rep = []
+    for rep in sorted(guest):
+        g = guest[rep]
+        if 'before' in g and 'held' in g:
+            d = {k: (g['before'][k] - g['held'][k]) if k == 'MemFree'
+                 else (g['held'][k] - g['before'][k])
+                 for k in g['before'] if k in g['held']}
+            per_rep.append(d)
+    summary['meminfo_deltas_kB'] = per_rep
+    cells_a, measured = [], None
+    if per_rep:
+        # The kernel's own accounting of what the instance holds: slab
+        # (kmalloc, including large kmalloc pages), vmalloc and per-CPU
+        # memory. MemFree moves by more: an order-9 allocation can refill
+        # the per-CPU page lists, whose pages MemFree does not count.
+        keys = [k for k in ('Slab', 'VmallocUsed', 'Percpu')
+                if k in per_rep[0]]
+        sums = sorted(sum(d[k] for k in keys) for d in per_rep)
+        measured = sums[len(sums) // 2] * 1024 / entries
+        parts = ['%s %+d kB' % (k, sorted(d[k] for d in per_rep)
+                                [len(per_rep) // 2]) for k in keys]
+        frees = sorted(d['MemFree'] for d in per_rep)
+        cells_a.append('%.1f B (/proc/meminfo Slab + VmallocUsed + Percpu '
+                       'delta, median of %d: %s; MemFree moved by %.1f B '
+                       'per index)' % (measured, len(per_rep),
+                                       ', '.join(parts),
+                                       frees[len(frees) // 2] * 1024 /
+                                       entries))
+    if kern:
+        kb = kern['free_delta_bytes'] / kern['entries']
+        cells_a.append('%.1f B (in-kernel free-page delta, median of %d)' %
+                       (kb, kern['reps']))
+        if measured is None:
+            measured = kb
+    base = []
+    if kern:
+        base.append('sizeof(entry) %d B' % kern['sizeof_entry'])
+        if kern['vmalloc']:
+            base.append('allocation: vmalloc')
+        else:
+            base.append('instance header: kmalloc, ksize %d B' %
+                        kern['alloc_bytes'])
+    base.append('DMF: fixed 32 events')
+    q = ratio(measured, kern and kern['sizeof_entry'])
+    rows.append([
+        'memory per index, instance of %d entries' % entries,
+        '; '.join(cells_a) or '-',
+        '; '.join(base),
+        fmt_ratio(q, 'sizeof' if q else None),
+        '<= 48 B',
+        met(measured <= 48) if measured is not None else '-'])
+
+
+def unload_rows(unload, removes, rows, summary):
+    figs = {}
+    for i, u in enumerate(unload):
+        if 't0_ns' not in u or 't1_ns' not in u:
+            continue
+        ns = int(u['t1_ns']) - int(u['t0_ns'])
+        rem = removes[i] * 1000 if i < len(removes) else None
+        figs[u['variant']] = (ns, rem)
+    summary['unload'] = {k: {'rmmod_ns': v[0], 'remove_ns': v[1]}
+                         for k, v in figs.items()}
+    if 'alertable_sleep' not in figs:
+        if unload:
+            rows.append(['rmmod of the demo (4 workers, 10 s sleeps)',
+                         'skipped: no demo module', '-', '-', '-', '-'])
+        return
+
+    def cell(v):
+        return '%s (remove() %s)' % (fmt_ns(v[0]), fmt_ns(v[1]))
+    a = figs['alertable_sleep']
+    cells = ['use_msleep=1 (msleep_interruptible) %s' % cell(v)
+             if k == 'msleep_interruptible' else
+             'use_msleep=1 uninterruptible=1 (msleep) %s' % cell(v)
+             for k, v in figs.items() if k != 'alertable_sleep']
+    b = figs.get('msleep_interruptible')
+    rows.append([
+        'rmmod of the demo, 4 workers 2 s into 10 s sleeps',
+        cell(a), '; '.join(cells),
+        fmt_ratio(ratio(a[0], b and b[0]),
+                  'msleep_interruptible' if b else None),
+        '-', '-'])
+
+
+def table(rows):
+    head = ['measurement', 'alertable_sleep', 'baseline(s)',
+            'ratio alertable_sleep/baseline', 'goal', 'met?']
+    out = ['| ' + ' | '.join(head) + ' |',
+           '|' + '|'.join('---' for _ in head) + '|']
+    for r in rows:
+        out.append('| ' + ' | '.join(c.replace('|', '/') for c in r) + ' |')
+    return '\n'.join(out)
+
+
+def check_complete(results, vm_rc):
+    problems = []
+    if vm_rc:
+        problems.append('scripts/vm.sh exited %d' % vm_rc)
+    cfg = pick(results, test='config')
+    if not cfg:
+        problems.append('no config line: the bench module did not run')
+        return problems
+    if not pick(results, test='done'):
+        problems.append('no "done" line: module_init did not finish')
+    for p in results:
+        if p.get('test') == 'phase' and p['ret'] != 0:
+            problems.append('phase %s returned %d' % (p['name'], p['ret']))
+    want = [(1, 'abort_latency'), (2, 'fanout'), (4, 'fastpath'),
+            (8, 'timing'), (16, 'memory')]
+    for bit, test in want:
+        if cfg['tests'] & bit and not pick(results, test=test):
+            problems.append('no %s results' % test)
+    for r in results:
+        if r.get('errors') or r.get('unsettled'):
+            problems.append('%s %s: %s wrong return codes, %s sleepers '
+                            'never seen asleep' % (
+                                r['test'], r.get('variant') or r.get('op'),
+                                r.get('errors', 0), r.get('unsettled', 0)))
+    return problems
+
+
+def main():
+    global JIFFY_NS
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--vm-rc', type=int, default=0)
+    ap.add_argument('--host', default='',
+                    help='a note on the host, e.g. its load average')
+    ap.add_argument('--machine', default='',
+                    help='what ran the guest, e.g. "QEMU 7.2 TCG, 2 vCPUs"')
+    ap.add_argument('--markdown', help='also write the table, with the '
+                    'date and the machine, to this markdown file')
+    ap.add_argument('log')
+    ap.add_argument('json_out')
+    args = ap.parse_args()
+
+    results, meminfo, unload, removes, clocksource = parse(args.log)
+    cfg = pick(results, test='config') or {}
+    JIFFY_NS = cfg.get('tick_nsec')
+    summary = {}
+    rows = []
+    latency_rows(results, rows)
+    fanout_rows(results, rows)
+    fastpath_rows(results, rows)
+    timing_rows(results, rows)
+    memory_rows(results, meminfo, rows, summary)
+    unload_rows(unload, removes, rows, summary)
+    problems = check_complete(results, args.vm_rc)
+
+    done = pick(results, test='done')
+    now = datetime.datetime.now(datetime.timezone.utc)
+    guest = 'kernel %s, HZ=%s, %s CPUs, clocksource %s' % (
+        cfg.get('release'), cfg.get('hz'), cfg.get('cpus'), clocksource)
+    print()
+    print('alertable_sleep benchmark: guest %s; module_init ran %s' % (
+        guest, fmt_ns(done['ms'] * 10**6) if done else '?'))
+    if args.machine:
+        print('machine: %s' % args.machine)
+    if args.host:
+        print('host: %s' % args.host)
+    print()
+    print(table(rows))
+    print()
+    if args.markdown:
+        with open(args.markdown, 'w', encoding='utf-8') as f:
+            f.write(MARKDOWN_HEAD % {
+                'date': now.strftime('%Y-%m-%d %H:%M UTC'),
+                'machine': args.machine or '?', 'guest': guest,
+                'host': args.host or '?',
+                'init': fmt_ns(done['ms'] * 10**6) if done else '?'})
+            f.write(table(rows) + '\n')
+    doc = {
+        'date': now.isoformat(),
+        'machine': args.machine,
+        'clocksource': clocksource,
+        'console_log': args.log,
+        'host': args.host,
+        'config': cfg,
+        'results': results,
+        'meminfo': meminfo,
+        'unload_lines': unload,
+        'demo_remove_us': removes,
+        'derived': summary,
+        'table': {'head': ['measurement', 'alertable_sleep', 'baselines',
+                           'ratio', 'goal', 'met'], 'rows': rows},
+        'complete': not problems,
+        'problems': problems,
+    }
+    with open(args.json_out, 'w', encoding='utf-8') as f:
+        json.dump(doc, f, indent=1, ensure_ascii=False)
+        f.write('\n')
+    for p in problems:
+        print('bench: incomplete run: %s' % p)
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

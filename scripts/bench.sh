@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: measure alertable_sleep against bare completions, wait queues,
+# msleep and hrtimer waits in one QEMU boot of Debian's kernel, print one
+# table and keep the raw numbers as JSON.
+#
+#   scripts/bench.sh [NAME=VALUE...]
+#
+# Each NAME=VALUE is a parameter of alertable_sleep_bench.ko (modinfo lists
+# them), e.g. `scripts/bench.sh lat_rounds=1000 timing_sleeps=20` for a
+# quick run. Exit status 0 if the run completed; the figures never fail it
+# (a benchmark measures, it does not judge speed).
+set -eu -o pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+append=
+for p in "$@"; do
+	case $p in
+	[a-z]*=*) append="${append:+$append }alertable_sleep_bench.$p" ;;
+	*) die "usage: $0 [NAME=VALUE...] (parameters of the bench module)" ;;
+	esac
+done
+
+# shellcheck disable=SC2086 # a list of package names
+need_pkgs $AS_PKGS_VM python3
+
+build=$AS_CACHE/build-bench
+build_modules "$build"
+src=$build/src
+files=("$src/alertable_sleep.ko" "$src/bench/alertable_sleep_bench.ko")
+if [ -f "$src/samples/alertable_sleep_demo.ko" ]; then
+	files+=("$src/samples/alertable_sleep_demo.ko")
+else
+	say "samples/alertable_sleep_demo.ko was not built: no unload figures"
+fi
+
+out=$AS_CACHE/bench
+mkdir -p "$out"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+json=$out/bench-$stamp.json
+md=$out/bench-$stamp.md
+vmargs=(--name bench --smp 2 --mem 512 --timeout 600)
+[ -z "$append" ] || vmargs+=(--append "$append")
+
+# QEMU's vCPUs are host threads: whatever else the host runs shows up as
+# noise in the figures, so the table says how busy the host was.
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+say "one boot runs every measurement (about 3 minutes on TCG)"
+vmrc=0
+"$AS_ROOT/scripts/vm.sh" "${vmargs[@]}" "$AS_ROOT/bench/guest.sh" \
+	"${files[@]}" || vmrc=$?
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+host="$(nproc) CPUs, load average $load0 before the boot, $load1 after"
+qver=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
+machine="QEMU $qver, TCG (no KVM), 2 vCPUs, 512 MB"
+
+log=$AS_CACHE/vm/bench/console.log
+[ -f "$log" ] || die "no console log at $log"
+rc=0
+python3 "$AS_ROOT/bench/report.py" --vm-rc "$vmrc" --host "$host" \
+	--machine "$machine" --markdown "$md" "$log" "$json" || rc=$?
+ln -sfn "$(basename "$json")" "$out/latest.json"
+say "raw numbers: $json (also $out/latest.json)"
+say "the table as markdown, with date and machine: $md"
+say "console log: $log"
+[ "$rc" -eq 0 ] || die "the benchmark run did not complete"
+say "bench: the run completed"
