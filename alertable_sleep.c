@@ -281,8 +281,9 @@ EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
  * until alertable_sleep_reset_for_reuse(). Aborting twice is harmless.
  *
  * Context: Any context, including hard IRQ and with spinlocks held, but not
- * NMI (the wake-up takes the wait queue's spinlock_t, which PREEMPT_RT also
- * forbids in hard IRQ and under a raw_spinlock_t).
+ * NMI: the wake-up takes the wait queue's spinlock_t. On PREEMPT_RT, where
+ * that lock sleeps, not from non-threaded hard IRQ (HRTIMER_MODE_HARD
+ * timers, IRQF_NO_THREAD handlers) and not under a raw_spinlock_t.
  * Return: 0; -ESHUTDOWN, doing nothing, if @as is being destroyed (which
  * ends every sleep anyway); -EINVAL if @as is NULL or an error pointer or
  * @index is out of range.
