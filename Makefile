@@ -49,11 +49,11 @@ help:
 	@echo '  torture      long randomized race run on 2 vCPUs'
 	@echo
 	@echo 'Test'
-	@echo '  check        lint + KUnit (UML) + VM tests + DKMS + docs; ends with'
-	@echo '               "check: N passed, N failed" (what CI runs)'
-	@echo '  lint         checkpatch --strict, sparse C=2, W=1 -Werror, kernel-doc'
+	@echo '  check        lint, KUnit (UML), VM tests, short torture, DKMS, docs;'
+	@echo '               ends with "check: N passed, N failed" (what CI runs)'
+	@echo '  lint         checkpatch --strict, sparse C=2, W=1 -Werror, kernel-doc, docs'
 	@echo '  kunit        the KUnit suite under UML via kunit.py (KASAN, lockdep)'
-	@echo '  vm-test      insmod tests, contract on SMP, short torture, in QEMU'
+	@echo '  vm-test      insmod tests, the contract on SMP, tracepoints, debugfs'
 	@echo '  dkms-check   dkms add/build against the installed Debian headers'
 	@echo '  docs         render Documentation/ with sphinx, warnings fail'
 	@echo '  check-debug  KUnit + torture under an x86_64 KCSAN/lockdep kernel (slow)'
@@ -61,8 +61,10 @@ help:
 check:
 	@$(SCRIPTS)/check.sh
 
+# The docs check is part of lint for a person; make check runs it as a
+# stage of its own.
 lint:
-	@$(SCRIPTS)/lint.sh
+	@$(SCRIPTS)/lint.sh && $(SCRIPTS)/docs.sh
 
 kunit:
 	@$(SCRIPTS)/kunit.sh
