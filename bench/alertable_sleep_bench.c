@@ -222,13 +222,21 @@ static void rcuwait_signal(struct rcuwait *w, bool *flag)
 
 /* ---- 1. abort-to-return latency --------------------------------------- */
 
-enum lat_kind { LAT_COMPLETION, LAT_WAITQ, LAT_ALERTABLE, LAT_RCUWAIT };
+/*
+ * LAT_WAITQ_HR is the waitqueue baseline with the hrtimer timeout that
+ * alertable_sleep uses: it tells the cost of the timer apart from the cost
+ * of alertable_sleep itself.
+ */
+enum lat_kind {
+	LAT_COMPLETION, LAT_WAITQ, LAT_ALERTABLE, LAT_RCUWAIT, LAT_WAITQ_HR
+};
 
 static const char * const lat_names[] = {
 	[LAT_COMPLETION] = "completion",
 	[LAT_WAITQ] = "waitqueue_flag",
 	[LAT_ALERTABLE] = "alertable_sleep",
 	[LAT_RCUWAIT] = "rcuwait_flag",
+	[LAT_WAITQ_HR] = "waitqueue_flag_hrtimeout",
 };
 
 /* Long enough never to end a round by itself: every round is aborted. */
@@ -272,6 +280,10 @@ static bool lat_sleep(struct lat_ctx *c)
 		       -ECANCELED;
 	case LAT_RCUWAIT:
 		return rcuwait_sleep(&c->rw, &c->flag, timeout);
+	case LAT_WAITQ_HR:
+		return !wait_event_interruptible_hrtimeout(c->wq,
+							   READ_ONCE(c->flag),
+							   ms_to_ktime(LAT_SLEEP_MS));
 	}
 	return false;
 }
@@ -284,6 +296,7 @@ static bool lat_rearm(struct lat_ctx *c)
 		reinit_completion(&c->comp);
 		return true;
 	case LAT_WAITQ:
+	case LAT_WAITQ_HR:
 	case LAT_RCUWAIT:
 		WRITE_ONCE(c->flag, false);
 		return true;
@@ -300,6 +313,7 @@ static void lat_abort(struct lat_ctx *c)
 		complete_all(&c->comp);
 		break;
 	case LAT_WAITQ:
+	case LAT_WAITQ_HR:
 		WRITE_ONCE(c->flag, true);
 		wake_up_all(&c->wq);
 		break;
@@ -423,7 +437,7 @@ static int bench_latency(void)
 	 */
 	static const enum lat_kind order[] = {
 		LAT_COMPLETION, LAT_WAITQ, LAT_ALERTABLE, LAT_RCUWAIT,
-		LAT_WAITQ, LAT_COMPLETION,
+		LAT_WAITQ_HR, LAT_WAITQ, LAT_COMPLETION,
 	};
 	unsigned int errors[ARRAY_SIZE(lat_names)][2] = {};
 	unsigned int unsettled[ARRAY_SIZE(lat_names)][2] = {};

@@ -151,6 +151,8 @@ def latency_rows(results, rows):
         if pooled:
             bases.append((label, pooled, r1, r2))
     extra = pick(results, test='abort_latency', variant='rcuwait_flag')
+    hr = pick(results, test='abort_latency',
+              variant='waitqueue_flag_hrtimeout')
     for key, goal in (('p50_ns', 1.05), ('p99_ns', 1.25)):
         cells = []
         for label, pooled, r1, r2 in bases:
@@ -160,6 +162,10 @@ def latency_rows(results, rows):
         if extra:
             cells.append('rcuwait+flag (extra, not a baseline) %s' %
                          fmt_ns(extra[key]))
+        if hr:
+            cells.append('waitqueue+flag with the hrtimer timeout '
+                         'alertable_sleep uses (extra) %s' %
+                         fmt_ns(hr[key]))
         best = min(bases, key=lambda b: b[1][key]) if bases else None
         r = ratio(alert[key], best[1][key]) if best else None
         rows.append([
