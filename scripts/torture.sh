@@ -32,7 +32,7 @@ out=$AS_CACHE/build-torture
 build_modules "$out"
 
 mkdir -p "$out"
-cat >"$out/$name.env" <<EOF2
+cat >"$out/$name.settings" <<EOF2
 TORTURE_DURATION=$duration
 TORTURE_THREADS=${TORTURE_THREADS:-4}
 TORTURE_ABORTERS=${TORTURE_ABORTERS:-2}
@@ -46,7 +46,7 @@ EOF2
 # loglevel=5: warnings and worse (every kernel report) reach the console
 # live; the modules' own lines come from the guest, tagged. log_buf_len:
 # dmesg keeps the whole run.
-torture_vm "$name" "$out" "$out/$name.env" --smp 2 \
+torture_vm "$name" "$out" "$out/$name.settings" --smp 2 \
 	--timeout $((duration + 300)) --append "loglevel=5 log_buf_len=8M"
 
 judge_common "$T_LOG"
