@@ -132,8 +132,8 @@ static int demo_worker_fn(void *data)
 /*
  * Abort every sleep first, so that all the workers wake and wind down in
  * parallel, then reap them one by one. Both must be done before the
- * instance is destroyed: destroy must not race with abort, and a worker
- * must not be left to sleep on freed memory. @stopping is for the msleep
+ * instance is destroyed: a worker that is between two sleeps when destroy
+ * runs would make its next call on freed memory. @stopping is for the msleep
  * variants, which nothing wakes: it keeps the workers still asleep from
  * starting another round while kthread_stop() waits for the first ones.
  */
