@@ -25,8 +25,9 @@ done
 
 # shellcheck disable=SC2086 # a list of package names
 need_pkgs $AS_PKGS_VM python3
+kernel_ensure "${KERNEL:-6.1}"
 
-build=$AS_CACHE/build-bench
+build=$(build_dir bench)
 build_modules "$build"
 src=$build/src
 files=("$src/alertable_sleep.ko" "$src/bench/alertable_sleep_bench.ko")

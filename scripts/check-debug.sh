@@ -57,8 +57,10 @@ if ! nice make -C "$tree" O="$kout" -j"${DEBUG_JOBS:-2}" bzImage modules \
 fi
 say "debug kernel built in $(($(date +%s) - t0)) s"
 
-out=$AS_CACHE/build-debug
-build_modules "$out" "$kout"
+# Built here, with this host's compiler, which built the debug kernel.
+K_ROOT='' K_SUITE='' K_REL=debug K_KDIR=$kout K_IMAGE=$kout/arch/x86/boot/bzImage
+out=$(build_dir build)
+build_modules "$out"
 # The KUnit suite as a module: kunit/Kbuild makes alertable_sleep_test.ko
 # in an external build, with alertable_sleep's exports from the pass above.
 if [ -f "$out/src/kunit/Kbuild" ]; then

@@ -34,7 +34,8 @@ EOF
 
 # shellcheck disable=SC2086 # a list of packages
 need_pkgs $AS_PKGS_VM
-out=$AS_CACHE/build-vm
+kernel_ensure "${KERNEL:-6.1}"
+out=$(build_dir vm)
 # kbuild's "Skipping BTF generation" notes are noise here; errors are not.
 mkdir -p "$out"
 if ! build_modules "$out" 2>"$out/build.err"; then

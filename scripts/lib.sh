@@ -32,25 +32,10 @@ need_pkgs() {
 # Packages each job needs. The VM boots Debian's packaged kernel, so the
 # modules are built against that kernel's headers, never the host's.
 AS_PKGS_BUILD="make gcc libc6-dev bc bison flex libelf-dev libssl-dev kmod rsync"
-AS_PKGS_VM="$AS_PKGS_BUILD linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio"
+# The kernels, their headers and compilers live in chroots (kernel.sh).
+AS_PKGS_VM="qemu-system-x86 busybox-static cpio debootstrap util-linux"
 AS_PKGS_KUNIT="$AS_PKGS_BUILD linux-source-6.1 xz-utils python3"
-AS_PKGS_LINT="$AS_PKGS_BUILD linux-headers-amd64 linux-source-6.1 xz-utils sparse perl"
-
-# vm_kver: release of the kernel that linux-image-amd64 points at.
-vm_kver() {
-	dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
-		sed -n 's/^linux-image-\([^ ,]*\).*/\1/p'
-}
-
-# vm_kdir: the build folder of that kernel's headers.
-vm_kdir() {
-	local kver
-	kver=$(vm_kver)
-	[ -n "$kver" ] || die "linux-image-amd64 is not installed"
-	[ -f "/lib/modules/$kver/build/Makefile" ] ||
-		die "no headers for $kver: apt-get install linux-headers-$kver"
-	printf '%s\n' "/lib/modules/$kver/build"
-}
+AS_PKGS_LINT="$AS_PKGS_BUILD linux-source-6.1 xz-utils sparse perl"
 
 # stage_sources OUTDIR: copy the sources into OUTDIR/src (mtimes kept, no
 # build products), so builds never write into the work tree and concurrent
@@ -62,21 +47,31 @@ stage_sources() {
 		--exclude=modules.order "$AS_ROOT/" "$1/src/"
 }
 
-# build_modules OUTDIR [KDIR]: stage the sources in OUTDIR/src and build
-# alertable_sleep.ko and its client modules (every one of samples/, tests/,
-# tests/torture/, bench/ that has a Kbuild) in one pass, so that modpost
-# resolves the clients' imports. Unchanged files are not rebuilt.
+# build_dir NAME: a build folder for the kernel that kernel_ensure chose,
+# inside its release's chroot, where that release's compiler builds.
+build_dir() {
+	printf '%s\n' "$K_ROOT/var/tmp/alertable_sleep/$K_REL/$1"
+}
+
+# build_modules OUTDIR [MAKE-ARGS...]: stage the sources in OUTDIR/src
+# (a build_dir) and build alertable_sleep.ko and its client modules (every
+# one of samples/, tests/, tests/torture/, bench/ that has a Kbuild) in
+# one pass against the kernel that kernel_ensure chose, so that modpost
+# resolves the clients' imports. Unchanged files are not rebuilt. The log
+# is OUTDIR/build.log.
 build_modules() {
-	local out=$1 kdir=${2:-}
-	[ -n "$kdir" ] || kdir=$(vm_kdir)
+	local out=$1
+	shift
 	stage_sources "$out"
-	say "building the modules against $kdir in $out/src"
+	say "building the modules for $K_REL in $out/src" >&2
 	# Debian's headers have no vmlinux, so kbuild says it skips BTF for
 	# each module: noise, not news.
-	if ! make -s -C "$kdir" M="$out/src" ALERTABLE_SLEEP_CLIENTS=1 \
-		modules >"$out/build.log" 2>&1; then
-		cat "$out/build.log"
-		die "module build failed (log: $out/build.log)"
+	local run=(in_chroot "$K_SUITE")
+	[ -n "$K_SUITE" ] || run=()	# a kernel built here: check-debug
+	if ! "${run[@]}" make -s -C "$K_KDIR" M="${out#"$K_ROOT"}/src" \
+		ALERTABLE_SLEEP_CLIENTS=1 "$@" modules >"$out/build.log" 2>&1; then
+		grep -v '^Skipping BTF generation' "$out/build.log"
+		die "module build failed for $K_REL (log: $out/build.log)"
 	fi
 	grep -v '^Skipping BTF generation' "$out/build.log" || true
 }
@@ -101,3 +96,7 @@ kernel_tree() {
 total() {
 	printf '%s: %d passed, %d failed\n' "$1" "$2" "$3"
 }
+
+
+# shellcheck source=kernel.sh
+. "$AS_ROOT/scripts/kernel.sh"

@@ -12,7 +12,7 @@ set -eu
 
 need_pkgs $AS_PKGS_LINT
 tree=$(kernel_tree)
-kdir=$(vm_kdir)
+kernel_ensure "${KERNEL:-6.1}"
 cd "$AS_ROOT"
 
 pass=0
@@ -46,20 +46,18 @@ for f in $files; do
 done
 
 # A fresh copy, so that every file is compiled and every warning shows.
-say "W=1 build with -Werror against $kdir"
-rm -rf "$AS_CACHE/lint"
-stage_sources "$AS_CACHE/lint"
-lintsrc=$AS_CACHE/lint/src
+say "W=1 build with -Werror for $K_REL"
+lintdir=$(build_dir lint)
+rm -rf "$lintdir"
 rc=0
-make -s -C "$kdir" M="$lintsrc" ALERTABLE_SLEEP_CLIENTS=1 \
-	W=1 KCFLAGS=-Werror modules >"$tmp/out" 2>&1 || rc=$?
+build_modules "$lintdir" W=1 KCFLAGS=-Werror >"$tmp/out" || rc=$?
 grep -v -e '^Skipping BTF generation' "$tmp/out" >"$tmp/w1" || true
 check "build W=1 -Werror" "$tmp/w1" "$rc"
 
-say "sparse build (C=2) against $kdir"
+say "sparse build (C=2) for $K_REL"
+need_chroot_pkgs "$K_SUITE" sparse
 rc=0
-make -s -C "$kdir" M="$lintsrc" ALERTABLE_SLEEP_CLIENTS=1 \
-	C=2 CHECK=sparse modules >"$tmp/out" 2>&1 || rc=$?
+build_modules "$lintdir" C=2 CHECK=sparse >"$tmp/out" || rc=$?
 grep -v -e '^Skipping BTF generation' "$tmp/out" >"$tmp/sparse" || true
 check "sparse C=2" "$tmp/sparse" "$rc"
 

@@ -28,7 +28,8 @@ fi
 
 # shellcheck disable=SC2086 # package lists are word-split on purpose
 need_pkgs $AS_PKGS_VM
-out=$AS_CACHE/build-torture
+kernel_ensure "${KERNEL:-6.1}"
+out=$(build_dir torture)
 build_modules "$out"
 
 mkdir -p "$out"

@@ -7,6 +7,9 @@
 #   scripts/vm.sh [--smp N] [--mem MB] [--timeout SECS] [--append ARGS]
 #                 [--kernel BZIMAGE] [--name NAME] GUEST_SCRIPT [FILE...]
 #
+# The kernel is --kernel, or else $K_IMAGE, the one that kernel_ensure
+# (scripts/kernel.sh) chose for the caller: $KERNEL, 6.1 by default.
+#
 # GUEST_SCRIPT runs as /opt/run.sh (with `sh`, cwd /opt); every FILE is
 # copied into /opt. The console is shown live and kept in
 # $AS_CACHE/vm/NAME/console.log. Exit status: the guest script's, from the
@@ -48,7 +51,9 @@ done
 
 # shellcheck disable=SC2086 # a list of packages
 need_pkgs $AS_PKGS_VM
-[ -n "$kernel" ] || kernel=/boot/vmlinuz-$(vm_kver)
+# The image of the kernel that the caller's kernel_ensure chose.
+[ -n "$kernel" ] || kernel=${K_IMAGE:-}
+[ -n "$kernel" ] || die "no kernel: pass --kernel or run kernel_ensure first"
 [ -r "$kernel" ] || die "cannot read the kernel image $kernel"
 
 vmdir=$AS_CACHE/vm
