@@ -100,3 +100,18 @@ total() {
 
 # shellcheck source=kernel.sh
 . "$AS_ROOT/scripts/kernel.sh"
+
+# The one list of the kernel's own reports: a line of a console or kernel
+# log that matches it is a failure wherever it shows (scripts/vm.sh, the
+# KUnit run, the VM tests). Report lines, not mere mentions: a debug
+# kernel's boot says "kmemleak: Kernel memory leak detector initialized";
+# its reports say "BUG: KASAN:", "BUG: KCSAN:", "UBSAN:" and "kmemleak: N
+# new suspected memory leaks". "BUG: " also covers "BUG: sleeping function
+# called from invalid context" and "BUG: Invalid wait context".
+AS_KERNEL_REPORTS='BUG: |WARNING: |Oops|INFO: task .* blocked|blocked for more than|sleeping function called from invalid context|Invalid wait context|possible circular locking|possible recursive locking|inconsistent lock state|KASAN:|KCSAN:|UBSAN:|kmemleak: [0-9]+ new suspected|Kernel panic'
+
+# kernel_reports LOG: print the first lines of LOG that are kernel
+# reports (with line numbers); succeed if there is one.
+kernel_reports() {
+	grep -n -E -- "$AS_KERNEL_REPORTS" "$1" | head -n 20 | grep .
+}

@@ -142,12 +142,9 @@ if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
 	say "vm.sh: the boot timed out after $timeout s"
 	exit 124
 fi
-# Report lines, not mere mentions: a debug kernel's boot says "kmemleak:
-# Kernel memory leak detector initialized", its reports say "BUG: KASAN:",
-# "BUG: KCSAN:", "UBSAN:" and "kmemleak: N new suspected memory leaks".
-bad='BUG:|WARNING:|Oops|INFO: task .* blocked|sleeping function called from invalid context|possible circular locking|KASAN:|KCSAN:|UBSAN:|kmemleak: [0-9]+ new suspected|Kernel panic'
-if hit=$(grep -n -m1 -E "$bad" "$log"); then
-	say "vm.sh: the console shows a kernel report, line $hit"
+if hit=$(kernel_reports "$log"); then
+	say "vm.sh: the console shows a kernel report:"
+	printf '%s\n' "$hit"
 	exit 1
 fi
 rc=$(sed -n 's/^.*ALERTABLE_SLEEP_VM_EXIT rc=\([0-9]*\).*$/\1/p' "$log" | tail -n1)
