@@ -25,6 +25,7 @@
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -125,6 +126,10 @@ static bool entry_woken(struct alertable_sleep_entry *e)
  * after taking the queue lock that wake_up_all() takes too. An entry with no
  * owner needs no wake-up, which keeps abort on an idle index to one atomic.
  *
+ * The queue holds at most one waiter, the owner, and it waits
+ * non-exclusively, so wake_up() would do the same: wake_up_all() only says
+ * that no exclusive hand-off is meant.
+ *
  * Return: true if the index had an owner, which was woken.
  */
 static bool entry_signal(struct alertable_sleep_entry *e, int bit)
@@ -183,16 +188,35 @@ static int entry_release(struct alertable_sleep_entry *e)
  * granularity of its level: one more jiffy for short delays and up to an
  * eighth of the delay for long ones (bench/RESULTS.md measures both).
  *
+ * kthread_stop() sets TIF_NOTIFY_SIGNAL, which ends an interruptible wait,
+ * only since Linux 6.1 (commit a7c01fa93aeb, "signal: break out of wait
+ * loops on kthread_stop()"); on older kernels it only sets the stop bit and
+ * wakes the thread. The wait therefore also ends when the sleeper is a
+ * kthread told to stop, which kthread_stop() orders before its wake-up, so
+ * the sleep ends at once on every kernel.
+ *
  * Return: 0 when woken by an abort or destroy, -ETIME when the delay ran
- * out, -ERESTARTSYS when a signal (or kthread_stop(), which sets
- * TIF_NOTIFY_SIGNAL) ended the wait.
+ * out, -ERESTARTSYS when a signal or kthread_stop() ended the wait.
  */
+static bool current_kthread_should_stop(void)
+{
+	return (current->flags & PF_KTHREAD) && kthread_should_stop();
+}
+
 static int entry_wait(struct alertable_sleep_entry *e, unsigned int msecs)
 {
+	int ret;
+
 	if (msecs == ALERTABLE_SLEEP_INFINITE)
-		return wait_event_interruptible(e->wq, entry_woken(e));
-	return wait_event_interruptible_hrtimeout(e->wq, entry_woken(e),
-						  ms_to_ktime(msecs));
+		ret = wait_event_interruptible(e->wq, entry_woken(e) ||
+					       current_kthread_should_stop());
+	else
+		ret = wait_event_interruptible_hrtimeout(e->wq,
+				entry_woken(e) || current_kthread_should_stop(),
+				ms_to_ktime(msecs));
+	if (!ret && !entry_woken(e))
+		ret = -ERESTARTSYS;	/* kthread_stop() */
+	return ret;
 }
 
 /**
@@ -213,7 +237,8 @@ static int entry_wait(struct alertable_sleep_entry *e, unsigned int msecs)
  * * %-ECANCELED - the index was aborted before or during the sleep, and not
  *   reset since
  * * %-ERESTARTSYS - a signal, or kthread_stop(), ended the sleep
- * * %-EBUSY - another thread is sleeping on @index; it is not disturbed
+ * * %-EBUSY - another thread is sleeping on @index; it is not disturbed.
+ *   An aborted index answers -ECANCELED first, sleeper or not
  * * %-ESHUTDOWN - the instance is being destroyed; do not call again
  * * %-EINVAL - @as is NULL or an error pointer, or @index is out of range
  */
@@ -291,14 +316,15 @@ EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
 int alertable_sleep_abort(struct alertable_sleep *as, unsigned int index)
 {
 	struct alertable_sleep_entry *e;
+	bool woken;
 	int ret;
 
 	rcu_read_lock();
 	ret = entry_lookup(as, index, &e);
 	if (!ret) {
 		stat_inc(as, AS_STAT_ABORTS);
-		trace_alertable_sleep_abort(as->id, index,
-					    entry_signal(e, AS_ABORTED));
+		woken = entry_signal(e, AS_ABORTED);
+		trace_alertable_sleep_abort(as->id, index, woken);
 	}
 	rcu_read_unlock();
 	return ret;
@@ -310,7 +336,9 @@ EXPORT_SYMBOL_GPL(alertable_sleep_abort);
  * @as: the instance; NULL and error pointers are ignored
  *
  * Does alertable_sleep_abort() on each index, in O(event_count). Does
- * nothing if @as is being destroyed.
+ * nothing if @as is being destroyed. Traced as one alertable_sleep_abort
+ * event per sleeper it woke, so that tracing costs in proportion to the
+ * sleepers, not to event_count.
  *
  * Context: Any context, as alertable_sleep_abort().
  */
@@ -325,9 +353,8 @@ void alertable_sleep_abort_all(struct alertable_sleep *as)
 	if (!READ_ONCE(as->closing)) {
 		for (i = 0; i < as->event_count; i++) {
 			stat_inc(as, AS_STAT_ABORTS);
-			trace_alertable_sleep_abort(as->id, i,
-						    entry_signal(&as->entries[i],
-								 AS_ABORTED));
+			if (entry_signal(&as->entries[i], AS_ABORTED))
+				trace_alertable_sleep_abort(as->id, i, true);
 		}
 	}
 	rcu_read_unlock();
@@ -342,7 +369,8 @@ EXPORT_SYMBOL_GPL(alertable_sleep_abort_all);
  * Clears the sticky abort of @index. Refused while a thread sleeps on @index,
  * so that a reset never swallows an abort its sleeper has not yet seen.
  *
- * Context: Any context, as alertable_sleep_abort().
+ * Context: Any context but NMI, PREEMPT_RT included: atomic operations on
+ * the index only, no lock and no wake-up.
  * Return: 0 on success; -EBUSY, changing nothing, if a thread is sleeping on
  * @index; -ESHUTDOWN if @as is being destroyed; -EINVAL if @as is NULL or an
  * error pointer or @index is out of range.
@@ -570,12 +598,17 @@ void alertable_sleep_destroy(struct alertable_sleep *as)
 	for (i = 0; i < as->event_count; i++)
 		entry_signal(&as->entries[i], AS_CLOSING);
 
-	/* The owners were woken; entry_release() wakes us as they leave. */
+	/*
+	 * The owners were woken; entry_release() wakes us as they leave. The
+	 * acquire pairs with the fully ordered fetch_andnot() of the release:
+	 * once SLEEPING reads clear, the owner's last access to the entry
+	 * happened before, and the entry may be freed.
+	 */
 	for (i = 0; i < as->event_count; i++) {
 		struct alertable_sleep_entry *e = &as->entries[i];
 
 		wait_var_event(&e->state,
-			       !(atomic_read(&e->state) & AS_SLEEPING));
+			       !(atomic_read_acquire(&e->state) & AS_SLEEPING));
 	}
 
 	free_percpu(as->stats);

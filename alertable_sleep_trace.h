@@ -5,8 +5,8 @@
  *
  * The instance is recorded by its id, the name of its debugfs directory
  * (0 for the module-wide instance, "default"). The end of a sleep is traced
- * after its reference was dropped, when destroy may already have freed the
- * instance, so the id is read before.
+ * after the sleeper released its index, when destroy may already have
+ * freed the instance, so the id is read before, while the index was owned.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM alertable_sleep
