@@ -15,12 +15,15 @@ VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' alertable_sleep.c)
 # Where install puts things; both honour INSTALL_MOD_PATH (or DESTDIR).
 INSTALL_MOD_PATH ?= $(DESTDIR)
 MODDIR := $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates
-INCDIR := $(DESTDIR)/usr/include/alertable_sleep
+# The header goes where DKMS keeps the sources (dkms.conf), which is where
+# a client module's Kbuild looks whichever way the module was installed;
+# /usr/include is user space's.
+INCDIR := $(DESTDIR)/usr/src/alertable_sleep-$(VERSION)
 
 SCRIPTS := $(CURDIR)/scripts
 
 .PHONY: all modules clean help check lint kunit demo vm-test torture bench \
-	check-debug install uninstall dkms-check docs
+	check-debug install uninstall dkms-check docs matrix
 
 all: modules
 
@@ -39,14 +42,16 @@ help:
 	@echo 'Build and install'
 	@echo '  modules      (default) build alertable_sleep.ko against KDIR'
 	@echo '  install      module + symvers to /lib/modules/KVER/updates, header to'
-	@echo '               /usr/include/alertable_sleep, depmod (INSTALL_MOD_PATH, DESTDIR)'
+	@echo '               /usr/src/alertable_sleep-VERSION, depmod (INSTALL_MOD_PATH, DESTDIR)'
 	@echo '  uninstall    remove what install put there, depmod'
 	@echo '  clean        remove build products'
 	@echo
-	@echo 'Run (in a QEMU machine booting Debian'"'"'s kernel; nothing loads on this host)'
-	@echo '  demo         load the module and the sample driver, compare rmmod times'
+	@echo 'Run (in a QEMU machine booting a Debian kernel; nothing loads on this host)'
+	@echo '  demo         load the module and the sample driver, compare the sleeps'
 	@echo '  bench        measure against bare completions and wait queues'
 	@echo '  torture      long randomized race run on 2 vCPUs'
+	@echo '  These and vm-test, kunit take KERNEL=<series>: 5.10 6.1 (default)'
+	@echo '  6.1-rt 6.12 newest newest-rt (the newest Debian ships, e.g. 7.3).'
 	@echo
 	@echo 'Test'
 	@echo '  check        lint, KUnit (UML), VM tests, short torture, DKMS, docs;'
@@ -57,6 +62,7 @@ help:
 	@echo '  dkms-check   dkms add/build against the installed Debian headers'
 	@echo '  docs         render Documentation/ with sphinx, warnings fail'
 	@echo '  check-debug  KUnit + torture under an x86_64 KCSAN/lockdep kernel (slow)'
+	@echo '  matrix       every stage on every kernel (KERNELS="5.10 newest" picks)'
 
 check:
 	@$(SCRIPTS)/check.sh
@@ -84,10 +90,15 @@ bench:
 check-debug:
 	@$(SCRIPTS)/check-debug.sh
 
+matrix:
+	@$(SCRIPTS)/matrix.sh
+
 # Debian's headers carry a kernel.release that is not the package's
 # release, so KERNELRELEASE is passed explicitly. Module.symvers goes beside
 # the module for clients' KBUILD_EXTRA_SYMBOLS, the header where their
-# Kbuild can add it to ccflags-y.
+# Kbuild can add it to ccflags-y. depmod runs here because modules_install
+# skips its own when the kernel tree has no System.map, which Debian's
+# headers do not ship ("Skipping depmod").
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
 		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) INSTALL_MOD_DIR=updates \
