@@ -98,6 +98,32 @@ static inline void hrtimer_setup_on_stack(struct hrtimer *timer,
 #endif
 
 /*
+ * 6.13, commit f3bef7aaa6c8 ("hrtimer: Introduce
+ * hrtimer_setup_sleeper_on_stack()"); 7.3 has no
+ * hrtimer_init_sleeper_on_stack() any more.
+ */
+#ifndef COMPAT_HAVE_HRTIMER_SETUP_SLEEPER_ON_STACK
+static inline void hrtimer_setup_sleeper_on_stack(struct hrtimer_sleeper *sl,
+						  clockid_t clock_id,
+						  enum hrtimer_mode mode)
+{
+	hrtimer_init_sleeper_on_stack(sl, clock_id, mode);
+}
+#endif
+
+/*
+ * 6.1, commit f5d39b020809 ("freezer,sched: Rewrite core freezer logic"):
+ * a sleep that the freezer may freeze in place says so with TASK_FREEZABLE
+ * in its state. Before, the freezer woke interruptible sleepers instead
+ * (a kthread's with wake_up_state(), a user task's with a fake signal), and
+ * a freezable sleep froze itself with try_to_freeze() when woken, which is
+ * what alertable_sleep's loop does on every kernel. A macro: probe it.
+ */
+#ifndef TASK_FREEZABLE
+#define TASK_FREEZABLE	0
+#endif
+
+/*
  * 6.5, commit b9dce8a1ed3e ("kunit: Add kunit_add_action() to defer a call
  * until test exit"). Older KUnit has managed resources, which can carry
  * the same deferred call.

@@ -5,6 +5,10 @@
 
 AS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AS_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/alertable_sleep
+# Module builds and VM runs of this checkout, apart from another checkout's
+# (a mutant under test, a CI clone) that runs at the same time.
+AS_TREE_KEY=$(printf '%s' "$AS_ROOT" | cksum | cut -d' ' -f1)
+AS_VM_DIR=$AS_CACHE/vm/$AS_TREE_KEY
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -50,7 +54,7 @@ stage_sources() {
 # build_dir NAME: a build folder for the kernel that kernel_ensure chose,
 # inside its release's chroot, where that release's compiler builds.
 build_dir() {
-	printf '%s\n' "$K_ROOT/var/tmp/alertable_sleep/$K_REL/$1"
+	printf '%s\n' "$K_ROOT/var/tmp/alertable_sleep/$AS_TREE_KEY/$K_REL/$1"
 }
 
 # build_modules OUTDIR [MAKE-ARGS...]: stage the sources in OUTDIR/src
@@ -76,19 +80,65 @@ build_modules() {
 	grep -v '^Skipping BTF generation' "$out/build.log" || true
 }
 
-# kernel_tree: the Debian linux-source-6.1 tree, extracted once into the
-# cache (used for kunit.py, checkpatch.pl, kernel-doc).
+# kernel_tree [SERIES]: the source of a Debian kernel, extracted once
+# into $AS_CACHE/linux-source-<version> (linux-source-6.1.192); prints the
+# tree's path on stdout, and what it does on stderr. SERIES is 6.1 (the
+# default), "newest" (the newest linux-source-X.Y of trixie and
+# trixie-backports: 7.3 today), or another series of kernel_spec (5.10,
+# 6.12; an -rt series has the same source). The package is installed in
+# the chroot of the release that ships it (kernel.sh), so the host needs
+# neither the package nor xz; its compiler and python3 are the ones that
+# build the tree (scripts/kunit.sh). A newer Debian version of the
+# package is installed and extracted anew. Used for kunit.py, and, on
+# 6.1, for checkpatch.pl, kernel-doc and the check-debug kernel.
 kernel_tree() {
-	local tree=$AS_CACHE/linux-source-6.1
-	if [ ! -f "$tree/.extracted" ]; then
-		# stderr: the caller captures stdout, the tree's path
-		say "extracting /usr/src/linux-source-6.1.tar.xz into $AS_CACHE (once)" >&2
-		mkdir -p "$AS_CACHE"
-		rm -rf "$tree"
-		tar -C "$AS_CACHE" -xf /usr/src/linux-source-6.1.tar.xz ||
-			die "cannot extract the kernel source"
-		touch "$tree/.extracted"
-	fi
+	local series=${1:-6.1} suite from pkg ver have target=() root tree tmp
+	series=${series%-rt}
+	read -r suite _ from <<<"$(kernel_spec "$series")" ||
+		die "unknown kernel series '$series': one of $AS_KERNELS_ALL"
+	[ "$from" = - ] || target=(-t "$from")
+	{
+		chroot_ensure "$suite"
+		root=$(chroot_dir "$suite")
+		if [ "$series" = newest ]; then
+			pkg=$(in_chroot "$suite" apt-cache search --names-only \
+				'^linux-source-[0-9]+[.][0-9]+$' |
+				cut -d' ' -f1 | sort -V | tail -n 1)
+			[ -n "$pkg" ] || die "no linux-source-* in $suite"
+		else
+			pkg=linux-source-$series
+		fi
+		ver=$(in_chroot "$suite" apt-cache "${target[@]}" policy "$pkg" |
+			sed -n 's/^ *Candidate: *//p')
+		[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+			die "no $pkg in $suite${target[*]:+ (${target[1]})}"
+		# 7.3.4-1~bpo13+1 -> 7.3.4
+		tree=$AS_CACHE/linux-source-${ver%%[-~+]*}
+		say "kernel source $1: $pkg $ver (Debian $suite${target[*]:+, ${target[1]}}) in $tree"
+		(
+			flock 9
+			have=$(in_chroot "$suite" dpkg-query -W -f='${Version}' \
+				"$pkg" 2>/dev/null || true)
+			if [ "$have" != "$ver" ]; then
+				say "installing $pkg $ver in the $suite chroot"
+				chroot_apt "$suite" apt-get install -y -qq \
+					--no-install-recommends "${target[@]}" \
+					"$pkg=$ver" >"$root.apt.log" 2>&1 ||
+					{ tail -n 20 "$root.apt.log"
+					  die "cannot install $pkg $ver"; }
+			fi
+			[ "$(cat "$tree/.extracted" 2>/dev/null)" = "$ver" ] && exit 0
+			say "extracting /usr/src/$pkg.tar.xz into $tree (once)"
+			tmp=/var/tmp/alertable_sleep-extract
+			rm -rf "$root$tmp" "$tree"
+			mkdir -p "$root$tmp"
+			in_chroot "$suite" tar -C "$tmp" -xf "/usr/src/$pkg.tar.xz" ||
+				die "cannot extract /usr/src/$pkg.tar.xz"
+			mv "$root$tmp/$pkg" "$tree"
+			rm -rf "$root$tmp"
+			echo "$ver" >"$tree/.extracted"
+		) 9>"$tree.lock" || exit 1
+	} >&2
 	printf '%s\n' "$tree"
 }
 

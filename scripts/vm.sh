@@ -12,7 +12,7 @@
 #
 # GUEST_SCRIPT runs as /opt/run.sh (with `sh`, cwd /opt); every FILE is
 # copied into /opt. The console is shown live and kept in
-# $AS_CACHE/vm/NAME/console.log. Exit status: the guest script's, from the
+# $AS_VM_DIR/NAME/console.log. Exit status: the guest script's, from the
 # marker line "ALERTABLE_SLEEP_VM_EXIT rc=N" that /init prints; 124 if the
 # boot outlived --timeout; 1 if there is no marker (a panic, an oops) or if
 # the console shows a kernel report (BUG, WARNING, hung task, ...).
@@ -56,7 +56,7 @@ need_pkgs $AS_PKGS_VM
 [ -n "$kernel" ] || die "no kernel: pass --kernel or run kernel_ensure first"
 [ -r "$kernel" ] || die "cannot read the kernel image $kernel"
 
-vmdir=$AS_CACHE/vm
+vmdir=$AS_VM_DIR
 rundir=$vmdir/$name
 log=$rundir/console.log
 mkdir -p "$rundir"
