@@ -2,8 +2,9 @@
 /*
  * alertable_sleep - interruptible long delays that any context can abort
  *
- * An instance is an array of entries, one per event index. An entry is a wait
- * queue head and one atomic word of state bits. Every change of an entry's
+ * An instance is an array of entries, one per event index. An entry is an
+ * rcuwait, which holds the one task that may sleep on the index, and one
+ * atomic word of state bits. Every change of an entry's
  * state is a single fully ordered read-modify-write of that word, so each race
  * (an abort against the start or the timeout of a sleep, a reset against a
  * sleeper) is settled by the order of those operations on one variable. No
@@ -24,6 +25,8 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/freezer.h>
+#include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -32,10 +35,11 @@
 #include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/rcuwait.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/wait.h>
 #include <linux/wait_bit.h>
 
 #include "alertable_sleep.h"
@@ -56,10 +60,19 @@
 #define AS_ABORTED	BIT(1)
 #define AS_CLOSING	BIT(2)
 
+/*
+ * One sleeper per index is the contract (-EBUSY), so an rcuwait, which holds
+ * exactly one task, is all the wait primitive needed: a wake-up is
+ * wake_up_process() under rcu_read_lock(), raw locks only, which makes abort
+ * legal in hard IRQ and under a raw_spinlock_t on PREEMPT_RT too, where a
+ * wait queue's spinlock_t sleeps. 16 bytes an index on 64-bit.
+ */
 struct alertable_sleep_entry {
-	wait_queue_head_t wq;
+	struct rcuwait wait;
 	atomic_t state;
 };
+
+#define AS_FLAGS_ALL	(ALERTABLE_SLEEP_FREEZABLE | ALERTABLE_SLEEP_KILLABLE)
 
 /*
  * Counters shown in debugfs. Per CPU, so that indices never share a cache
@@ -120,15 +133,15 @@ static bool entry_woken(struct alertable_sleep_entry *e)
 }
 
 /*
- * Set @bit and wake the owner, if there is one. The RMW is fully ordered:
- * a sleeper that claims the index after it sees @bit in its claim, and one
- * that claimed before it is on the wait queue, or will test entry_woken()
- * after taking the queue lock that wake_up_all() takes too. An entry with no
- * owner needs no wake-up, which keeps abort on an idle index to one atomic.
+ * Set @bit and wake the owner, if there is one. The RMW is fully ordered,
+ * and so is the owner's set_current_state() before it tests entry_woken():
+ * either the owner sees @bit, or this sees the task that prepare_to_rcuwait()
+ * published and wakes it. An entry with no owner needs no wake-up, which
+ * keeps abort on an idle index to one atomic.
  *
- * The queue holds at most one waiter, the owner, and it waits
- * non-exclusively, so wake_up() would do the same: wake_up_all() only says
- * that no exclusive hand-off is meant.
+ * The owner may have returned and be sleeping elsewhere by the time
+ * rcuwait_wake_up() wakes it (the task_struct is safe under RCU); that is a
+ * spurious wake-up, which every sleep in the kernel tolerates.
  *
  * Return: true if the index had an owner, which was woken.
  */
@@ -136,7 +149,7 @@ static bool entry_signal(struct alertable_sleep_entry *e, int bit)
 {
 	if (!(atomic_fetch_or(bit, &e->state) & AS_SLEEPING))
 		return false;
-	wake_up_all(&e->wq);
+	rcuwait_wake_up(&e->wait);
 	return true;
 }
 
@@ -179,44 +192,192 @@ static int entry_release(struct alertable_sleep_entry *e)
 }
 
 /*
- * Wait @msecs, or until an abort, destroy, or a signal.
+ * Wait until @deadline by ktime_get() (KTIME_MAX: none), an abort, destroy,
+ * or a signal; @flags as alertable_sleep_sleep_until().
  *
  * The timeout is an hrtimer, which never fires before its expiry by
  * ktime_get(), the clock it runs on, and fires within the task's timer
  * slack (50 us by default) after it. The timer wheel behind
- * wait_event_interruptible_timeout() rounds every expiry up to the
- * granularity of its level: one more jiffy for short delays and up to an
- * eighth of the delay for long ones (bench/RESULTS.md measures both).
+ * schedule_timeout() rounds every expiry up to the granularity of its
+ * level: one more jiffy for short delays and up to an eighth of the delay
+ * for long ones (bench/RESULTS.md measures both).
  *
  * kthread_stop() sets TIF_NOTIFY_SIGNAL, which ends an interruptible wait,
  * only since Linux 6.1 (commit a7c01fa93aeb, "signal: break out of wait
- * loops on kthread_stop()"); on older kernels it only sets the stop bit and
- * wakes the thread. The wait therefore also ends when the sleeper is a
- * kthread told to stop, which kthread_stop() orders before its wake-up, so
- * the sleep ends at once on every kernel.
+ * loops on kthread_stop()"); before, it only sets the stop bit and wakes
+ * the thread. An interruptible wait therefore also ends when the sleeper
+ * is a kthread told to stop, so that it ends at once on every kernel. A
+ * killable wait ends on a fatal signal only, and kthread_stop() sends none.
  *
- * Return: 0 when woken by an abort or destroy, -ETIME when the delay ran
- * out, -ERESTARTSYS when a signal or kthread_stop() ended the wait.
+ * Freezable: the freezer freezes a TASK_FREEZABLE sleeper where it sleeps
+ * and wakes it when it thaws; the loop then sees an abort or a deadline
+ * that fell meanwhile. Before 6.1 (compat/compat.h) the freezer wakes the
+ * interruptible sleeper instead, and try_to_freeze() below freezes it.
+ *
+ * Return: 0 when woken by an abort or destroy, -ETIME when the deadline
+ * passed, -ERESTARTSYS when a signal or kthread_stop() ended the wait.
  */
-static bool current_kthread_should_stop(void)
+static int entry_wait(struct alertable_sleep_entry *e, ktime_t deadline,
+		      unsigned int flags)
 {
-	return (current->flags & PF_KTHREAD) && kthread_should_stop();
+	bool killable = flags & ALERTABLE_SLEEP_KILLABLE;
+	bool stoppable = !killable && (current->flags & PF_KTHREAD);
+	unsigned int state = killable ? TASK_KILLABLE : TASK_INTERRUPTIBLE;
+	bool timed = deadline != KTIME_MAX;
+	struct hrtimer_sleeper t;
+	int ret = 0;
+
+	if (flags & ALERTABLE_SLEEP_FREEZABLE)
+		state |= TASK_FREEZABLE;
+	if (timed) {
+		hrtimer_setup_sleeper_on_stack(&t, CLOCK_MONOTONIC,
+					       HRTIMER_MODE_ABS);
+		hrtimer_set_expires_range_ns(&t.timer, deadline,
+					     current->timer_slack_ns);
+		hrtimer_sleeper_start_expires(&t, HRTIMER_MODE_ABS);
+	}
+
+	prepare_to_rcuwait(&e->wait);
+	for (;;) {
+		/* A full barrier, which pairs with entry_signal()'s RMW. */
+		set_current_state(state);
+		if (entry_woken(e))
+			break;
+		if (signal_pending_state(state, current) ||
+		    (stoppable && kthread_should_stop())) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		/* hrtimer_wakeup() clears t.task before it wakes us. */
+		if (timed && !READ_ONCE(t.task)) {
+			ret = -ETIME;
+			break;
+		}
+		schedule();
+		if (flags & ALERTABLE_SLEEP_FREEZABLE)
+			try_to_freeze();
+	}
+	finish_rcuwait(&e->wait);
+
+	if (timed) {
+		hrtimer_cancel(&t.timer);
+		destroy_hrtimer_on_stack(&t.timer);
+	}
+	return ret;
 }
 
-static int entry_wait(struct alertable_sleep_entry *e, unsigned int msecs)
+/* ms from now to @deadline, rounded up, for the trace; UINT_MAX: none. */
+static unsigned int deadline_msecs(ktime_t deadline)
 {
-	int ret;
+	s64 ns;
 
-	if (msecs == ALERTABLE_SLEEP_INFINITE)
-		ret = wait_event_interruptible(e->wq, entry_woken(e) ||
-					       current_kthread_should_stop());
-	else
-		ret = wait_event_interruptible_hrtimeout(e->wq,
-				entry_woken(e) || current_kthread_should_stop(),
-				ms_to_ktime(msecs));
-	if (!ret && !entry_woken(e))
-		ret = -ERESTARTSYS;	/* kthread_stop() */
+	if (deadline == KTIME_MAX)
+		return UINT_MAX;
+	ns = ktime_to_ns(ktime_sub(deadline, ktime_get()));
+	return ns <= 0 ? 0 : min_t(u64, DIV_ROUND_UP_ULL(ns, NSEC_PER_MSEC),
+				   UINT_MAX - 1);
+}
+
+/**
+ * alertable_sleep_sleep_until() - sleep on an index until a deadline
+ * @as: the instance
+ * @index: the event index, below alertable_sleep_event_count()
+ * @deadline: when to wake, by ktime_get(); %KTIME_MAX: no timeout; a
+ *	deadline already past returns at once, as a sleep of 0 ms
+ * @flags: 0, or any of %ALERTABLE_SLEEP_FREEZABLE, %ALERTABLE_SLEEP_KILLABLE
+ *
+ * Sleeps until @deadline has passed by ktime_get(), the index is aborted,
+ * the instance is destroyed, or a signal arrives: never returns 0 before
+ * @deadline. Only one thread may sleep on an index at a time. A caller
+ * that keeps its deadline can call again after -ERESTARTSYS (a signal, a
+ * SIGSTOP) and sleep only what is left.
+ *
+ * %ALERTABLE_SLEEP_FREEZABLE: the freezer may freeze the thread while it
+ * sleeps, so that system suspend does not wait for it (a kthread must
+ * also have called set_freezable()). Freezing neither ends the sleep nor
+ * changes its result; an abort or the deadline that falls while the thread
+ * is frozen takes effect when it thaws. On kernels before 6.1 a freezable
+ * sleep of a user task, rather than a kthread, ends with -ERESTARTSYS when
+ * it is frozen, as other interruptible sleeps do there, and a freezable
+ * killable sleep is not frozen.
+ *
+ * %ALERTABLE_SLEEP_KILLABLE: only a fatal signal ends the sleep
+ * (-ERESTARTSYS); ordinary signals and SIGSTOP do not. kthread_stop() sends
+ * no fatal signal, so it does not end a killable sleep either: a kthread
+ * that sleeps killable must be aborted before it is stopped. A killable
+ * sleeper counts in the load average, as uninterruptible ones do.
+ *
+ * Without %ALERTABLE_SLEEP_KILLABLE the sleep is interruptible: any
+ * signal, and kthread_stop() of a sleeping kthread, end it at once.
+ *
+ * Context: Process context; may sleep.
+ * Return: as alertable_sleep_sleep(), and -EINVAL, changing nothing, for
+ * an unknown bit in @flags.
+ */
+int alertable_sleep_sleep_until(struct alertable_sleep *as, unsigned int index,
+				ktime_t deadline, unsigned int flags)
+{
+	struct alertable_sleep_entry *e;
+	int ret, state, wait = -ETIME;
+	ktime_t start = 0;
+	unsigned int id;
+
+	might_sleep();
+
+	if (flags & ~AS_FLAGS_ALL)
+		return -EINVAL;
+
+	rcu_read_lock();
+	ret = entry_lookup(as, index, &e);
+	if (ret) {
+		rcu_read_unlock();
+		return ret;
+	}
+	id = as->id;
+	if (trace_alertable_sleep_begin_enabled())
+		trace_alertable_sleep_begin(id, index,
+					    deadline_msecs(deadline), flags);
+	ret = entry_claim(e);
+	if (ret == -EBUSY)
+		stat_inc(as, AS_STAT_BUSY);
+	else if (!ret)
+		stat_inc(as, AS_STAT_SLEEPS);
+	rcu_read_unlock();
+	if (ret)
+		goto out;
+
+	/* Owning the index keeps @as alive: destroy waits for the release. */
+	start = ktime_get();
+	if (ktime_before(start, deadline))
+		wait = entry_wait(e, deadline, flags);
+	if (wait == -ETIME)
+		stat_inc(as, AS_STAT_TIMEOUTS);
+
+	state = entry_release(e);
+	/* @e and @as may be freed from here on. */
+	if (state & AS_CLOSING)
+		ret = -ESHUTDOWN;
+	else if (state & AS_ABORTED)
+		ret = -ECANCELED;
+	else if (wait == -ERESTARTSYS)
+		ret = -ERESTARTSYS;
+out:
+	/* Read the clock only when someone is tracing. */
+	if (trace_alertable_sleep_end_enabled()) {
+		s64 us = start ? ktime_us_delta(ktime_get(), start) : 0;
+
+		trace_alertable_sleep_end(id, index, ret, us);
+	}
 	return ret;
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_sleep_until);
+
+/* The deadline of a sleep of @msecs from now. */
+static ktime_t msecs_deadline(unsigned int msecs)
+{
+	if (msecs == ALERTABLE_SLEEP_INFINITE)
+		return KTIME_MAX;
+	return ktime_add_ms(ktime_get(), msecs);
 }
 
 /**
@@ -245,56 +406,29 @@ static int entry_wait(struct alertable_sleep_entry *e, unsigned int msecs)
 int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 			  unsigned int msecs)
 {
-	struct alertable_sleep_entry *e;
-	int ret, state, wait = -ETIME;
-	ktime_t start = 0;
-	unsigned int id;
-
-	might_sleep();
-
-	rcu_read_lock();
-	ret = entry_lookup(as, index, &e);
-	if (ret) {
-		rcu_read_unlock();
-		return ret;
-	}
-	id = as->id;
-	trace_alertable_sleep_begin(id, index, msecs);
-	ret = entry_claim(e);
-	if (ret == -EBUSY)
-		stat_inc(as, AS_STAT_BUSY);
-	else if (!ret)
-		stat_inc(as, AS_STAT_SLEEPS);
-	rcu_read_unlock();
-	if (ret)
-		goto out;
-
-	/* Owning the index keeps @as alive: destroy waits for the release. */
-	if (msecs) {
-		start = ktime_get();
-		wait = entry_wait(e, msecs);
-	}
-	if (wait == -ETIME)
-		stat_inc(as, AS_STAT_TIMEOUTS);
-
-	state = entry_release(e);
-	/* @e and @as may be freed from here on. */
-	if (state & AS_CLOSING)
-		ret = -ESHUTDOWN;
-	else if (state & AS_ABORTED)
-		ret = -ECANCELED;
-	else if (wait == -ERESTARTSYS)
-		ret = -ERESTARTSYS;
-out:
-	/* Read the clock only when someone is tracing. */
-	if (trace_alertable_sleep_end_enabled()) {
-		s64 us = start ? ktime_us_delta(ktime_get(), start) : 0;
-
-		trace_alertable_sleep_end(id, index, ret, us);
-	}
-	return ret;
+	return alertable_sleep_sleep_until(as, index, msecs_deadline(msecs), 0);
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
+
+/**
+ * alertable_sleep_sleep_freezable() - a sleep that system suspend can freeze
+ * @as: the instance
+ * @index: the event index, below alertable_sleep_event_count()
+ * @msecs: how long to sleep, as alertable_sleep_sleep()
+ *
+ * alertable_sleep_sleep_until() of now plus @msecs with
+ * %ALERTABLE_SLEEP_FREEZABLE: the sleep of a freezable kthread's loop.
+ *
+ * Context: Process context; may sleep.
+ * Return: as alertable_sleep_sleep().
+ */
+int alertable_sleep_sleep_freezable(struct alertable_sleep *as,
+				    unsigned int index, unsigned int msecs)
+{
+	return alertable_sleep_sleep_until(as, index, msecs_deadline(msecs),
+					   ALERTABLE_SLEEP_FREEZABLE);
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_sleep_freezable);
 
 /**
  * alertable_sleep_abort() - abort the sleep on an index, now and until reset
@@ -305,10 +439,10 @@ EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
  * every later alertable_sleep_sleep() on @index returns -ECANCELED at once
  * until alertable_sleep_reset_for_reuse(). Aborting twice is harmless.
  *
- * Context: Any context, including hard IRQ and with spinlocks held, but not
- * NMI: the wake-up takes the wait queue's spinlock_t. On PREEMPT_RT, where
- * that lock sleeps, not from non-threaded hard IRQ (HRTIMER_MODE_HARD
- * timers, IRQF_NO_THREAD handlers) and not under a raw_spinlock_t.
+ * Context: Any context but NMI, PREEMPT_RT included: hard IRQ (also
+ * HRTIMER_MODE_HARD timers and IRQF_NO_THREAD handlers there), with
+ * spinlocks or raw spinlocks held. The wake-up is wake_up_process(), which
+ * takes only raw locks.
  * Return: 0; -ESHUTDOWN, doing nothing, if @as is being destroyed (which
  * ends every sleep anyway); -EINVAL if @as is NULL or an error pointer or
  * @index is out of range.
@@ -510,10 +644,10 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 	if (!event_count || event_count > ALERTABLE_SLEEP_MAX_EVENTS)
 		return ERR_PTR(-EINVAL);
 
-	as = kzalloc(sizeof(*as), GFP_KERNEL);
+	as = kzalloc_obj(*as, GFP_KERNEL);
 	if (!as)
 		return ERR_PTR(-ENOMEM);
-	as->entries = kvcalloc(event_count, sizeof(*as->entries), GFP_KERNEL);
+	as->entries = kvzalloc_objs(*as->entries, event_count, GFP_KERNEL);
 	if (!as->entries)
 		goto err_free_as;
 	as->stats = alloc_percpu(struct alertable_sleep_stats);
@@ -522,7 +656,7 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 
 	as->event_count = event_count;
 	for (i = 0; i < event_count; i++) {
-		init_waitqueue_head(&as->entries[i].wq);
+		rcuwait_init(&as->entries[i].wait);
 		atomic_set(&as->entries[i].state, 0);
 	}
 

@@ -13,6 +13,8 @@
 #ifndef _ALERTABLE_SLEEP_H
 #define _ALERTABLE_SLEEP_H
 
+#include <linux/bits.h>
+#include <linux/ktime.h>
 #include <linux/limits.h>
 
 struct device;
@@ -24,6 +26,12 @@ struct alertable_sleep;
 /* Pass as @msecs to sleep until aborted, signalled or destroyed. */
 #define ALERTABLE_SLEEP_INFINITE	UINT_MAX
 
+/* Flags of alertable_sleep_sleep_until(). */
+/* The freezer may freeze the thread while it sleeps (system suspend). */
+#define ALERTABLE_SLEEP_FREEZABLE	BIT(0)
+/* Only a fatal signal ends the sleep; not SIGSTOP, not kthread_stop(). */
+#define ALERTABLE_SLEEP_KILLABLE	BIT(1)
+
 struct alertable_sleep *alertable_sleep_create(unsigned int event_count);
 struct alertable_sleep *devm_alertable_sleep_create(struct device *dev,
 						    unsigned int event_count);
@@ -34,6 +42,10 @@ unsigned int alertable_sleep_event_count(const struct alertable_sleep *as);
 
 int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 			  unsigned int msecs);
+int alertable_sleep_sleep_until(struct alertable_sleep *as, unsigned int index,
+				ktime_t deadline, unsigned int flags);
+int alertable_sleep_sleep_freezable(struct alertable_sleep *as,
+				    unsigned int index, unsigned int msecs);
 int alertable_sleep_abort(struct alertable_sleep *as, unsigned int index);
 void alertable_sleep_abort_all(struct alertable_sleep *as);
 int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,

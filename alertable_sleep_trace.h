@@ -16,17 +16,22 @@
 
 #include <linux/tracepoint.h>
 
+/* msecs: to the deadline, rounded up; UINT_MAX for none */
 TRACE_EVENT(alertable_sleep_begin,
-	    TP_PROTO(unsigned int id, unsigned int index, unsigned int msecs),
-	    TP_ARGS(id, index, msecs),
+	    TP_PROTO(unsigned int id, unsigned int index, unsigned int msecs,
+		     unsigned int flags),
+	    TP_ARGS(id, index, msecs, flags),
 	    TP_STRUCT__entry(__field(unsigned int, id)
 			     __field(unsigned int, index)
-			     __field(unsigned int, msecs)),
+			     __field(unsigned int, msecs)
+			     __field(unsigned int, flags)),
 	    TP_fast_assign(__entry->id = id;
 			   __entry->index = index;
-			   __entry->msecs = msecs;),
-	    TP_printk("instance=%u index=%u msecs=%u",
-		      __entry->id, __entry->index, __entry->msecs)
+			   __entry->msecs = msecs;
+			   __entry->flags = flags;),
+	    TP_printk("instance=%u index=%u msecs=%u flags=%#x",
+		      __entry->id, __entry->index, __entry->msecs,
+		      __entry->flags)
 );
 
 TRACE_EVENT(alertable_sleep_end,

@@ -22,7 +22,7 @@
  * The one version test: the supported range, so that an older kernel
  * fails with one line instead of a page of compiler errors.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#if KERNEL_VERSION(5, 10, 0) > LINUX_VERSION_CODE
 #error "alertable_sleep supports Linux 5.10 and later"
 #endif
 
@@ -30,6 +30,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
+#include <linux/slab.h>
 #include <linux/timer.h>
 
 /*
@@ -95,6 +96,17 @@ static inline void hrtimer_setup_on_stack(struct hrtimer *timer,
 	hrtimer_init_on_stack(timer, clock_id, mode);
 	timer->function = function;
 }
+#endif
+
+/*
+ * 7.0: kmalloc_obj() and its family allocate by type, with the size and
+ * the overflow check derived from it. Macros: probe them directly.
+ */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P, gfp)		kzalloc(sizeof(P), gfp)
+#endif
+#ifndef kvzalloc_objs
+#define kvzalloc_objs(P, count, gfp)	kvcalloc(count, sizeof(P), gfp)
 #endif
 
 /*
