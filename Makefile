@@ -44,6 +44,7 @@ help:
 	@echo '  install      module + symvers to /lib/modules/KVER/updates, header to'
 	@echo '               /usr/src/alertable_sleep-VERSION, depmod (INSTALL_MOD_PATH, DESTDIR)'
 	@echo '  uninstall    remove what install put there, depmod'
+	@echo '  deb          the Debian package alertable-sleep-dkms, lintian-checked'
 	@echo '  clean        remove build products'
 	@echo
 	@echo 'Run (in a QEMU machine booting a Debian kernel; nothing loads on this host)'
@@ -60,6 +61,7 @@ help:
 	@echo '  kunit        the KUnit suite under UML via kunit.py (KASAN, lockdep)'
 	@echo '  vm-test      insmod tests, the contract on SMP, tracepoints, debugfs'
 	@echo '  dkms-check   dkms add/build against the installed Debian headers'
+	@echo '  deb-check    apt install/purge the package in Debian 11, 12, 13 chroots'
 	@echo '  docs         render Documentation/ with sphinx, warnings fail'
 	@echo '  check-debug  KUnit + torture under an x86_64 KCSAN/lockdep kernel (slow)'
 	@echo '  matrix       every stage on every kernel (KERNELS="5.10 newest" picks)'
@@ -115,6 +117,15 @@ uninstall:
 
 dkms-check:
 	@$(SCRIPTS)/dkms-check.sh
+
+.PHONY: deb deb-check
+
+# Built from a copy of the sources in the cache, never in this tree.
+deb:
+	@$(SCRIPTS)/deb.sh
+
+deb-check:
+	@$(SCRIPTS)/deb-check.sh
 
 docs:
 	@$(SCRIPTS)/docs.sh

@@ -23,7 +23,8 @@ RESULT_RE = re.compile(r'alertable_sleep_bench: RESULT (\{.*\})\s*$')
 MEMINFO_RE = re.compile(r'^MEMINFO rep=(\d+) phase=(\w+)((?: \w+:\d+)*)\s*$')
 UNLOAD_RE = re.compile(r'^UNLOAD (variant=.*)$')
 CLOCKSOURCE_RE = re.compile(r'clocksource: Switched to clocksource (\S+)')
-REMOVE_RE = re.compile(r'alertable_sleep_demo.*: remove: (\d+) workers '
+# "remove:" from the demo while it had a .remove callback, "unbind:" since.
+REMOVE_RE = re.compile(r'alertable_sleep_demo.*: (?:remove|unbind): (\d+) workers '
                        r'stopped in (-?\d+) us')
 
 JIFFY_NS = None  # set from the config line
@@ -42,7 +43,8 @@ in one QEMU boot; raw numbers in the JSON file the run names).
 - module_init of the bench module ran %(init)s
 
 Absolute numbers under TCG are inflated: every guest instruction is
-emulated, and IPIs, timer interrupts and the HPET clock go through QEMU.
+emulated, and IPIs, timer interrupts and, with clocksource hpet, every
+clock read go through QEMU.
 Only the ratios carry over to real hardware, and only to within the noise
 that the two runs of each latency baseline show (the host was shared).
 
@@ -160,7 +162,8 @@ def latency_rows(results, rows):
                 label, fmt_ns(pooled[key]), fmt_ns(r1 and r1[key]),
                 fmt_ns(r2 and r2[key])))
         if extra:
-            cells.append('rcuwait+flag (extra, not a baseline) %s' %
+            cells.append('rcuwait+flag, the bare primitive alertable_sleep '
+                         'waits on (extra, not a baseline) %s' %
                          fmt_ns(extra[key]))
         if hr:
             cells.append('waitqueue+flag with the hrtimer timeout '
@@ -364,7 +367,7 @@ def unload_rows(unload, removes, rows, summary):
         return
 
     def cell(v):
-        return '%s (remove() %s)' % (fmt_ns(v[0]), fmt_ns(v[1]))
+        return '%s (driver unbind %s)' % (fmt_ns(v[0]), fmt_ns(v[1]))
     a = figs['alertable_sleep']
     cells = ['use_msleep=1 (msleep_interruptible) %s' % cell(v)
              if k == 'msleep_interruptible' else

@@ -26,18 +26,18 @@
 #error "alertable_sleep supports Linux 5.10 and later"
 #endif
 
-#include <linux/hardirq.h>
-#include <linux/hrtimer.h>
-#include <linux/kthread.h>
-#include <linux/random.h>
-#include <linux/slab.h>
-#include <linux/timer.h>
+/*
+ * Every shim is a macro, and this header includes no kernel header: it
+ * comes first in every file, before the file's own "#define pr_fmt", which
+ * a kernel header here would pre-empt with the default. A macro is
+ * expanded where it is used, after the file's own includes.
+ */
 
 /*
  * 5.11, commit 7c9623a6 ("preempt: Introduce in_hardirq() and friends"):
- * in_hardirq() replaces in_irq(). A macro, so probe it directly.
+ * in_hardirq() replaces in_irq().
  */
-#ifndef in_hardirq
+#ifndef COMPAT_HAVE_IN_HARDIRQ
 #define in_hardirq()	in_irq()
 #endif
 
@@ -55,10 +55,7 @@
  * rest of random.c, hence the probe.
  */
 #ifndef COMPAT_HAVE_GET_RANDOM_U32_BELOW
-static inline u32 get_random_u32_below(u32 ceil)
-{
-	return prandom_u32_max(ceil);
-}
+#define get_random_u32_below(ceil)	prandom_u32_max(ceil)
 #endif
 
 /*
@@ -74,13 +71,13 @@ static inline u32 get_random_u32_below(u32 ceil)
  * replace hrtimer_init()"); 7.3 has no hrtimer_init() any more.
  */
 #ifndef COMPAT_HAVE_HRTIMER_SETUP
-static inline void hrtimer_setup(struct hrtimer *timer,
-				 enum hrtimer_restart (*function)(struct hrtimer *),
-				 clockid_t clock_id, enum hrtimer_mode mode)
-{
-	hrtimer_init(timer, clock_id, mode);
-	timer->function = function;
-}
+#define hrtimer_setup(timer, fn, clock_id, mode)			\
+	do {								\
+		struct hrtimer *__compat_t = (timer);			\
+									\
+		hrtimer_init(__compat_t, clock_id, mode);		\
+		__compat_t->function = (fn);				\
+	} while (0)
 #endif
 
 /*
@@ -88,24 +85,21 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  * hrtimer_setup_on_stack()").
  */
 #ifndef COMPAT_HAVE_HRTIMER_SETUP_ON_STACK
-static inline void hrtimer_setup_on_stack(struct hrtimer *timer,
-					  enum hrtimer_restart (*function)(struct hrtimer *),
-					  clockid_t clock_id,
-					  enum hrtimer_mode mode)
-{
-	hrtimer_init_on_stack(timer, clock_id, mode);
-	timer->function = function;
-}
+#define hrtimer_setup_on_stack(timer, fn, clock_id, mode)		\
+	do {								\
+		struct hrtimer *__compat_t = (timer);			\
+									\
+		hrtimer_init_on_stack(__compat_t, clock_id, mode);	\
+		__compat_t->function = (fn);				\
+	} while (0)
 #endif
 
 /*
  * 7.0: kmalloc_obj() and its family allocate by type, with the size and
- * the overflow check derived from it. Macros: probe them directly.
+ * the overflow check derived from it.
  */
-#ifndef kzalloc_obj
+#ifndef COMPAT_HAVE_KZALLOC_OBJ
 #define kzalloc_obj(P, gfp)		kzalloc(sizeof(P), gfp)
-#endif
-#ifndef kvzalloc_objs
 #define kvzalloc_objs(P, count, gfp)	kvcalloc(count, sizeof(P), gfp)
 #endif
 
@@ -115,12 +109,8 @@ static inline void hrtimer_setup_on_stack(struct hrtimer *timer,
  * hrtimer_init_sleeper_on_stack() any more.
  */
 #ifndef COMPAT_HAVE_HRTIMER_SETUP_SLEEPER_ON_STACK
-static inline void hrtimer_setup_sleeper_on_stack(struct hrtimer_sleeper *sl,
-						  clockid_t clock_id,
-						  enum hrtimer_mode mode)
-{
-	hrtimer_init_sleeper_on_stack(sl, clock_id, mode);
-}
+#define hrtimer_setup_sleeper_on_stack(sl, clock_id, mode)		\
+	hrtimer_init_sleeper_on_stack(sl, clock_id, mode)
 #endif
 
 /*
@@ -129,51 +119,12 @@ static inline void hrtimer_setup_sleeper_on_stack(struct hrtimer_sleeper *sl,
  * in its state. Before, the freezer woke interruptible sleepers instead
  * (a kthread's with wake_up_state(), a user task's with a fake signal), and
  * a freezable sleep froze itself with try_to_freeze() when woken, which is
- * what alertable_sleep's loop does on every kernel. A macro: probe it.
+ * what alertable_sleep's loop does on every kernel.
  */
-#ifndef TASK_FREEZABLE
+#ifndef COMPAT_HAVE_TASK_FREEZABLE
 #define TASK_FREEZABLE	0
 #endif
 
-/*
- * 6.5, commit b9dce8a1ed3e ("kunit: Add kunit_add_action() to defer a call
- * until test exit"). Older KUnit has managed resources, which can carry
- * the same deferred call.
- */
-#if IS_ENABLED(CONFIG_KUNIT) && !defined(COMPAT_HAVE_KUNIT_ADD_ACTION)
-#include <kunit/resource.h>
 
-typedef void (kunit_action_t)(void *);
-
-static void compat_kunit_action_free(struct kunit_resource *res)
-{
-	((kunit_action_t *)res->data)(res->allocation);
-}
-
-/* Like 6.5's: on failure, runs @action at once and returns -ENOMEM. */
-static inline int kunit_add_action_or_reset(struct kunit *test,
-					    kunit_action_t *action, void *ctx)
-{
-	struct kunit_resource *res = kzalloc(sizeof(*res), GFP_KERNEL);
-
-	if (!res) {
-		action(ctx);
-		return -ENOMEM;
-	}
-	res->data = action;
-	res->allocation = ctx;
-	res->should_kfree = true;
-	__kunit_add_resource(test, NULL, compat_kunit_action_free, res, ctx);
-	return 0;
-}
-#endif
-
-/*
- * This header comes before a file's own "#define pr_fmt(fmt) ...", and the
- * headers above gave pr_fmt its default: drop it, so that the file's own
- * definition is not a redefinition. pr_*() expand pr_fmt where they are
- * used, so they see the file's.
- */
-#undef pr_fmt
 
 #endif /* _ALERTABLE_SLEEP_COMPAT_H */

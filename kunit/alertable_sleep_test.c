@@ -1,21 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for alertable_sleep: a case, or a parameter of a case, for each
- * line of the contract written in alertable_sleep.c.
+ * line of the contract written in alertable_sleep.c, as one CPU sees it.
+ * (tests/alertable_sleep_vmtest.c checks, on an SMP guest, what needs two
+ * CPUs.)
  *
  * Sleepers are kthreads. Before a case aborts, signals, stops or destroys, it
- * waits until the sleeper is really inside alertable_sleep_sleep() (claimed
- * and TASK_INTERRUPTIBLE), so that results never depend on who ran first.
- * Time is only checked against wide bounds ("an aborted 10 s sleep ended in
- * under 2 s") and against the never-early rule, which must hold exactly.
+ * waits until the sleeper owns its index, which the API itself shows:
+ * alertable_sleep_reset_for_reuse() is refused with -EBUSY only then. Time
+ * is only checked against wide bounds ("an aborted 10 s sleep ended in under
+ * 2 s") and against the never-early rule, which must hold exactly. Where an
+ * order of events matters, the threads share one CPU at one SCHED_FIFO
+ * priority, so that each runs until it blocks, whatever the preemption
+ * model.
  *
- * Everything a case starts (threads, timers, instances, a device) is recorded
- * in its context and undone by .exit, so a failed assertion leaks and hangs
- * nothing. If the contract broke so that a sleep never ended, a watchdog
- * (armed for the whole case, and tighter around kthread_stop() and destroy)
- * aborts the case's instance and signals its threads, so that the case
- * fails instead of hanging the whole run.
+ * Everything a case starts (instances, threads, timers, a device) is a KUnit
+ * resource, undone when the case ends, even by a failed assertion, in the
+ * reverse order of creation: threads are stopped before the instances they
+ * sleep on are destroyed. If the contract broke so that a sleep never ended,
+ * a watchdog ends it (the case's instance is aborted, a thread is signalled)
+ * and the case fails instead of hanging the whole run.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -28,9 +36,7 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
-#include <linux/list.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/random.h>
 #include <linux/sched.h>
@@ -45,34 +51,63 @@
 
 /* Indices of the instance every case gets from .init. */
 #define AS_TEST_EVENTS		32U
+/* The module-wide instance's eventcount when none is given (README). */
+#define AS_DEFAULT_EVENTS	8U
 /* A sleep that nothing but an abort, a signal or destroy ends in time. */
 #define AS_TEST_LONG_MS		10000U
 /* How long ending a sleep (or starting a thread) may take, generously. */
 #define AS_TEST_PROMPT_MS	2000
-/* When the watchdog gives up on a blocking call and signals the sleepers. */
+/* How long a sleep must go on to count as "not ended" by something. */
+#define AS_TEST_QUIET_MS	200
+/* When a watchdog gives up on a blocking call and ends the sleeps. */
 #define AS_TEST_WATCHDOG_MS	5000
 /* ... and on a whole case: far longer than any case runs. */
 #define AS_TEST_CASE_MS		30000
-/* Instances a case may create besides the one from .init. */
-#define AS_TEST_OWNED		2
-/* Threads and indices of the random stress case, and how long it runs. */
+/* The random stress case: its threads, indices, and how long it runs. */
 #define AS_STRESS_SLEEPERS	4
 #define AS_STRESS_ABORTERS	2
+#define AS_STRESS_THREADS	(AS_STRESS_SLEEPERS + AS_STRESS_ABORTERS + 1)
 #define AS_STRESS_INDICES	3U
-#define AS_STRESS_MS		2000
+#define AS_STRESS_MIN_MS	1000
+#define AS_STRESS_MAX_MS	15000
+
+/*
+ * Ends a sleep that should have ended: aborts every index of @as and sends
+ * @sig to @task, whichever are set, and remembers that it had to.
+ */
+struct as_guard {
+	struct delayed_work work;
+	struct alertable_sleep *as;
+	struct task_struct *task;
+	int sig;
+	bool fired;
+};
+
+/* Which call a sleeper thread makes. */
+enum as_kind {
+	AS_SLEEP,		/* alertable_sleep_sleep() */
+	AS_FREEZABLE,		/* alertable_sleep_sleep_freezable() */
+	AS_KILLABLE,		/* alertable_sleep_sleep_until(), KILLABLE */
+};
 
 struct as_ctx;
 
 /* A kthread of a case, with what it saw. */
 struct as_thread {
-	struct list_head node;
+	struct kunit *test;
 	struct as_ctx *ctx;
 	struct task_struct *task;
+	struct as_guard guard;
 	struct alertable_sleep *as;
 	unsigned int index;
 	unsigned int msecs;
+	enum as_kind kind;
 	int sig;		/* a signal to allow besides SIGUSR2, or 0 */
-	struct as_thread *peer;	/* a sleeper this thread checks on */
+	ktime_t deadline;	/* of as_restart_fn() */
+	struct as_thread *peer;	/* a thread this one checks on, or stops */
+	struct as_thread **peers; /* ... or these */
+	unsigned int npeers;
+	unsigned int peers_done;
 	int ret;		/* what alertable_sleep_sleep() returned */
 	int probe_ret[4];	/* what the later calls returned */
 	bool probed;		/* and the check held */
@@ -87,17 +122,11 @@ struct as_thread {
 struct as_ctx {
 	struct kunit *test;
 	struct alertable_sleep *as;
-	struct alertable_sleep *owned[AS_TEST_OWNED];
-	struct device *dev;
-	struct alertable_sleep *dev_as;	/* devm instance of @dev, if alive */
-
-	struct mutex lock;	/* guards threads against the watchdog */
-	struct list_head threads;
-	struct delayed_work watchdog;
-	bool watchdog_fired;
+	struct as_guard guard;	/* of the case: aborts @as */
 
 	/* A hard-IRQ hrtimer that aborts, and what its callback saw. */
 	struct hrtimer timer;
+	bool timer_ready;
 	struct alertable_sleep *timer_as;
 	bool timer_all;
 	unsigned int timer_index;
@@ -122,106 +151,71 @@ struct as_ctx {
 };
 
 static DEFINE_SPINLOCK(as_test_lock);
+static DEFINE_RAW_SPINLOCK(as_test_raw_lock);
 
 static s64 as_ms_since(ktime_t start)
 {
 	return ktime_ms_delta(ktime_get(), start);
 }
 
-/*
- * The watchdog: end every sleep of the case. It aborts only the instance
- * from .init, which lives until .exit; one that the case destroys could be
- * gone by the time the watchdog fires, so its sleepers get a signal only.
- */
-static void as_watchdog_fn(struct work_struct *work)
-{
-	struct as_ctx *ctx = container_of(to_delayed_work(work),
-					  struct as_ctx, watchdog);
-	struct as_thread *t;
+/* ---- watchdogs ---- */
 
-	WRITE_ONCE(ctx->watchdog_fired, true);
-	alertable_sleep_abort_all(ctx->as);
-	mutex_lock(&ctx->lock);
-	list_for_each_entry(t, &ctx->threads, node)
-		if (!completion_done(&t->done))
-			send_sig(SIGUSR2, t->task, 1);
-	mutex_unlock(&ctx->lock);
+static void as_guard_fn(struct work_struct *work)
+{
+	struct as_guard *g = container_of(to_delayed_work(work),
+					  struct as_guard, work);
+
+	WRITE_ONCE(g->fired, true);
+	alertable_sleep_abort_all(g->as);
+	if (g->task)
+		send_sig(g->sig, g->task, 1);
 }
 
-static void as_watchdog_arm(struct as_ctx *ctx, unsigned int msecs)
+static void as_guard_init(struct as_guard *g, struct alertable_sleep *as,
+			  struct task_struct *task)
 {
-	mod_delayed_work(system_wq, &ctx->watchdog, msecs_to_jiffies(msecs));
+	INIT_DELAYED_WORK(&g->work, as_guard_fn);
+	g->as = as;
+	g->task = task;
+	g->sig = SIGUSR2;
 }
 
-/* Returns true if the watchdog had to step in since it was armed. */
-static bool as_watchdog_disarm(struct as_ctx *ctx)
+static void as_guard_arm(struct as_guard *g, unsigned int msecs)
 {
-	cancel_delayed_work_sync(&ctx->watchdog);
-	return READ_ONCE(ctx->watchdog_fired);
+	mod_delayed_work(system_long_wq, &g->work, msecs_to_jiffies(msecs));
 }
 
-/* Sleep once on t->index and record the outcome. */
-static int as_sleeper_fn(void *data)
+/* Returns true if the guard ever had to step in. */
+static bool as_guard_disarm(struct as_guard *g)
 {
-	struct as_thread *t = data;
-
-	allow_signal(SIGUSR2);
-	if (t->sig)
-		allow_signal(t->sig);
-	complete(&t->started);
-	t->start = ktime_get();
-	t->ret = alertable_sleep_sleep(t->as, t->index, t->msecs);
-	t->end = ktime_get();
-	complete(&t->done);
-	return t->ret;
+	cancel_delayed_work_sync(&g->work);
+	return READ_ONCE(g->fired);
 }
 
-/*
- * Create a thread running @fn, not yet woken, bound to @cpu unless it is
- * negative. The task is pinned until .exit, so it can be stopped, signalled
- * and inspected whether or not it has already returned.
- */
-static struct as_thread *as_thread_new(struct kunit *test,
-				       int (*fn)(void *),
-				       struct alertable_sleep *as,
-				       unsigned int index, unsigned int msecs,
-				       int cpu)
+/* ---- resources of a case ---- */
+
+static void as_destroy_action(void *as)
 {
-	struct as_ctx *ctx = test->priv;
-	struct task_struct *task;
-	struct as_thread *t;
-
-	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, t);
-	t->ctx = ctx;
-	t->as = as;
-	t->index = index;
-	t->msecs = msecs;
-	init_completion(&t->started);
-	init_completion(&t->done);
-
-	task = kthread_create(fn, t, "as_test/%u", index);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
-	get_task_struct(task);
-	if (cpu >= 0)
-		kthread_bind(task, cpu);
-	t->task = task;
-
-	mutex_lock(&ctx->lock);
-	list_add_tail(&t->node, &ctx->threads);
-	mutex_unlock(&ctx->lock);
-	return t;
+	alertable_sleep_destroy(as);
 }
 
-static struct as_thread *as_sleeper(struct kunit *test,
-				    struct alertable_sleep *as,
-				    unsigned int index, unsigned int msecs)
+/* An instance that the case's end destroys, unless as_destroy_now() did. */
+static struct alertable_sleep *as_create(struct kunit *test,
+					 unsigned int event_count)
 {
-	struct as_thread *t = as_thread_new(test, as_sleeper_fn, as, index,
-					    msecs, -1);
+	struct alertable_sleep *as = alertable_sleep_create(event_count);
 
-	wake_up_process(t->task);
-	return t;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, as);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							as_destroy_action, as),
+			0);
+	return as;
+}
+
+/* Destroy @as now, from any thread of the case, and not again at its end. */
+static void as_destroy_now(struct kunit *test, struct alertable_sleep *as)
+{
+	kunit_release_action(test, as_destroy_action, as);
 }
 
 static int as_thread_stop(struct as_thread *t)
@@ -234,23 +228,139 @@ static int as_thread_stop(struct as_thread *t)
 }
 
 /*
- * Wait until @t sleeps inside alertable_sleep_sleep(): past its claim of the
- * index and blocked interruptibly. Nothing else in these threads blocks
- * interruptibly after @started, so the task state tells.
+ * The end of a thread: kthread_stop() must end its sleep at once (the
+ * contract); if it does not, the guard signals the thread after a while.
+ */
+static void as_thread_action(void *data)
+{
+	struct as_thread *t = data;
+
+	as_guard_arm(&t->guard, AS_TEST_WATCHDOG_MS);
+	as_thread_stop(t);
+	KUNIT_EXPECT_FALSE_MSG(t->test, as_guard_disarm(&t->guard),
+			       "thread on index %u: the watchdog had to signal it",
+			       t->index);
+	put_task_struct(t->task);
+}
+
+/*
+ * Create a thread running @fn, not yet woken, bound to @cpu unless it is
+ * negative. The task is pinned until the case ends, so it can be stopped,
+ * signalled and inspected whether or not it has already returned.
+ */
+static struct as_thread *as_thread_new(struct kunit *test,
+				       int (*fn)(void *),
+				       struct alertable_sleep *as,
+				       unsigned int index, unsigned int msecs,
+				       int cpu)
+{
+	struct task_struct *task;
+	struct as_thread *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->test = test;
+	t->ctx = test->priv;
+	t->as = as;
+	t->index = index;
+	t->msecs = msecs;
+	init_completion(&t->started);
+	init_completion(&t->done);
+
+	task = kthread_create(fn, t, "as_test/%u", index);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	get_task_struct(task);
+	if (cpu >= 0)
+		kthread_bind(task, cpu);
+	t->task = task;
+	as_guard_init(&t->guard, NULL, task);
+	as_guard_arm(&t->guard, AS_TEST_CASE_MS);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, as_thread_action,
+							t), 0);
+	return t;
+}
+
+/* A killable sleep ends on SIGKILL only, so that is the guard's signal. */
+static void as_thread_kind(struct as_thread *t, enum as_kind kind)
+{
+	t->kind = kind;
+	t->guard.sig = kind == AS_KILLABLE ? SIGKILL : SIGUSR2;
+}
+
+static int as_do_sleep(struct as_thread *t)
+{
+	ktime_t deadline;
+
+	switch (t->kind) {
+	case AS_FREEZABLE:
+		return alertable_sleep_sleep_freezable(t->as, t->index,
+						       t->msecs);
+	case AS_KILLABLE:
+		deadline = t->msecs == ALERTABLE_SLEEP_INFINITE ? KTIME_MAX :
+			   ktime_add_ms(ktime_get(), t->msecs);
+		return alertable_sleep_sleep_until(t->as, t->index, deadline,
+						   ALERTABLE_SLEEP_KILLABLE);
+	default:
+		return alertable_sleep_sleep(t->as, t->index, t->msecs);
+	}
+}
+
+/* Sleep once on t->index and record the outcome. */
+static int as_sleeper_fn(void *data)
+{
+	struct as_thread *t = data;
+
+	allow_signal(t->guard.sig);
+	if (t->sig)
+		allow_signal(t->sig);
+	complete(&t->started);
+	t->start = ktime_get();
+	t->ret = as_do_sleep(t);
+	t->end = ktime_get();
+	complete(&t->done);
+	return t->ret;
+}
+
+static struct as_thread *as_sleeper_on(struct kunit *test,
+				       struct alertable_sleep *as,
+				       unsigned int index, unsigned int msecs,
+				       enum as_kind kind, int cpu)
+{
+	struct as_thread *t = as_thread_new(test, as_sleeper_fn, as, index,
+					    msecs, cpu);
+
+	as_thread_kind(t, kind);
+	wake_up_process(t->task);
+	return t;
+}
+
+static struct as_thread *as_sleeper(struct kunit *test,
+				    struct alertable_sleep *as,
+				    unsigned int index, unsigned int msecs)
+{
+	return as_sleeper_on(test, as, index, msecs, AS_SLEEP, -1);
+}
+
+/*
+ * Wait until @t owns its index, inside alertable_sleep_sleep(): a reset is
+ * refused with -EBUSY only then. Only for indices that are not aborted,
+ * where an accepted reset changes nothing. (A probe that sleeps for 0 ms
+ * would answer -EBUSY too, but it owns the index for an instant itself, in
+ * which @t's own claim would be refused.)
  */
 static bool as_wait_sleeping(struct as_thread *t)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(AS_TEST_WATCHDOG_MS);
 
 	if (!wait_for_completion_timeout(&t->started,
-					 msecs_to_jiffies(AS_TEST_PROMPT_MS)))
+					 msecs_to_jiffies(AS_TEST_WATCHDOG_MS)))
 		return false;
-	while (READ_ONCE(t->task->__state) != TASK_INTERRUPTIBLE) {
+	while (alertable_sleep_reset_for_reuse(t->as, t->index) != -EBUSY) {
 		if (completion_done(&t->done) || time_after(jiffies, end))
 			return false;
-		usleep_range(500, 1000);
+		usleep_range(200, 500);
 	}
-	return !completion_done(&t->done);
+	return true;
 }
 
 static bool as_wait_done(struct as_thread *t)
@@ -259,36 +369,61 @@ static bool as_wait_done(struct as_thread *t)
 					   msecs_to_jiffies(AS_TEST_PROMPT_MS));
 }
 
-/* Create an instance that .exit destroys if the case does not. */
-static struct alertable_sleep *as_create_owned(struct kunit *test,
-					       unsigned int event_count)
+/* True if @t still owns its index (only for indices that are not aborted). */
+static bool as_still_sleeping(struct as_thread *t)
 {
-	struct as_ctx *ctx = test->priv;
-	struct alertable_sleep *as;
-	int i;
-
-	as = alertable_sleep_create(event_count);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, as);
-	for (i = 0; i < AS_TEST_OWNED; i++) {
-		if (!ctx->owned[i]) {
-			ctx->owned[i] = as;
-			return as;
-		}
-	}
-	alertable_sleep_destroy(as);
-	KUNIT_FAIL(test, "more than %d instances in one case", AS_TEST_OWNED);
-	return NULL;
+	return !completion_done(&t->done) &&
+	       alertable_sleep_reset_for_reuse(t->as, t->index) == -EBUSY;
 }
 
-/* The case takes over @as (to destroy it itself): .exit must not. */
-static void as_disown(struct kunit *test, struct alertable_sleep *as)
+static void as_timer_cancel_action(void *timer)
+{
+	hrtimer_cancel(timer);
+}
+
+/* The case's hard-IRQ hrtimer, cancelled when the case ends. */
+static void as_timer_setup(struct kunit *test,
+			   enum hrtimer_restart (*fn)(struct hrtimer *))
 {
 	struct as_ctx *ctx = test->priv;
-	int i;
 
-	for (i = 0; i < AS_TEST_OWNED; i++)
-		if (ctx->owned[i] == as)
-			ctx->owned[i] = NULL;
+	KUNIT_ASSERT_FALSE(test, ctx->timer_ready);
+	hrtimer_setup(&ctx->timer, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	ctx->timer_ready = true;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							as_timer_cancel_action,
+							&ctx->timer), 0);
+}
+
+static void as_device_action(void *dev)
+{
+	root_device_unregister(dev);
+}
+
+/*
+ * A device for the devm cases, unregistered when the case ends unless the
+ * case did. Not root_device_register(): with THIS_MODULE as owner it links
+ * the device to the module's sysfs directory, which does not exist yet when
+ * KUnit runs a module's suites (at MODULE_STATE_COMING), and fails with
+ * -ENOENT.
+ */
+static struct device *as_root_device(struct kunit *test)
+{
+	struct device *dev;
+
+	dev = __root_device_register("alertable_sleep_kunit", NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, as_device_action,
+							dev), 0);
+	return dev;
+}
+
+static void as_case_guard_action(void *data)
+{
+	struct as_ctx *ctx = data;
+
+	KUNIT_EXPECT_FALSE_MSG(ctx->test, as_guard_disarm(&ctx->guard),
+			       "the watchdog had to abort the case's instance");
 }
 
 static int as_test_init(struct kunit *test)
@@ -299,53 +434,16 @@ static int as_test_init(struct kunit *test)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->test = test;
-	mutex_init(&ctx->lock);
-	INIT_LIST_HEAD(&ctx->threads);
-	INIT_DELAYED_WORK(&ctx->watchdog, as_watchdog_fn);
-	hrtimer_init(&ctx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	test->priv = ctx;
 
 	ctx->as = alertable_sleep_create(AS_TEST_EVENTS);
 	if (IS_ERR(ctx->as))
 		return PTR_ERR(ctx->as);
-	as_watchdog_arm(ctx, AS_TEST_CASE_MS);
-	return 0;
-}
-
-/*
- * Runs even when an assertion ended the case: stop the aborters, wake and
- * stop every thread, then free what is left. abort_all() and destroy()
- * ignore the NULL and error pointers that a failed init may have left.
- */
-static void as_test_exit(struct kunit *test)
-{
-	struct as_ctx *ctx = test->priv;
-	struct as_thread *t;
-	int i;
-
-	if (!ctx)
-		return;
-
-	cancel_delayed_work_sync(&ctx->watchdog);
-	hrtimer_cancel(&ctx->timer);
-	alertable_sleep_abort_all(ctx->as);
-	for (i = 0; i < AS_TEST_OWNED; i++)
-		alertable_sleep_abort_all(ctx->owned[i]);
-	alertable_sleep_abort_all(ctx->dev_as);
-
-	as_watchdog_arm(ctx, AS_TEST_WATCHDOG_MS);
-	list_for_each_entry(t, &ctx->threads, node)
-		as_thread_stop(t);
-	KUNIT_EXPECT_FALSE_MSG(test, as_watchdog_disarm(ctx),
-			       "the watchdog had to end a sleep");
-	list_for_each_entry(t, &ctx->threads, node)
-		put_task_struct(t->task);
-
-	if (ctx->dev)
-		root_device_unregister(ctx->dev);
-	for (i = 0; i < AS_TEST_OWNED; i++)
-		alertable_sleep_destroy(ctx->owned[i]);
-	alertable_sleep_destroy(ctx->as);
+	if (kunit_add_action_or_reset(test, as_destroy_action, ctx->as))
+		return -ENOMEM;
+	as_guard_init(&ctx->guard, ctx->as, NULL);
+	as_guard_arm(&ctx->guard, AS_TEST_CASE_MS);
+	return kunit_add_action_or_reset(test, as_case_guard_action, ctx);
 }
 
 /* ---- suite alertable_sleep: return codes, abort, reset, busy ---- */
@@ -407,6 +505,12 @@ static void invalid_args(struct kunit *test)
 						    ALERTABLE_SLEEP_INFINITE),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, index, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_freezable(as, index,
+							      AS_TEST_LONG_MS),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(as, index, KTIME_MAX,
+							  ALERTABLE_SLEEP_KILLABLE),
+			-EINVAL);
 	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(as, index), -EINVAL);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(as, index),
@@ -418,19 +522,25 @@ static void invalid_args(struct kunit *test)
 				    "index %u", i);
 }
 
-/* NULL and error pointers: count 0, abort_all() and destroy() ignore them. */
+/*
+ * NULL and error pointers: count 0, and abort_all() and destroy() ignore
+ * them: they neither crash (KASAN would report a dereference) nor touch a
+ * real instance.
+ */
 static void null_instance(struct kunit *test)
 {
+	struct as_ctx *ctx = test->priv;
+
 	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(NULL), 0U);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(ERR_PTR(-EINVAL)),
 			0U);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(ERR_PTR(-ENOMEM)),
 			0U);
-	/* Reaching the end without an oops or KASAN report is the check. */
 	alertable_sleep_abort_all(NULL);
 	alertable_sleep_abort_all(ERR_PTR(-ENOMEM));
 	alertable_sleep_destroy(NULL);
 	alertable_sleep_destroy(ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 0, 0), 0);
 }
 
 static void sleep_zero(struct kunit *test)
@@ -440,6 +550,7 @@ static void sleep_zero(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_freezable(ctx->as, 0, 0), 0);
 	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
 	/* Even a zero-length sleep reports the abort. */
 	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 0), 0);
@@ -456,11 +567,13 @@ static void sleep_times_out(struct kunit *test)
 	KUNIT_EXPECT_LT(test, as_ms_since(start), 100 + AS_TEST_PROMPT_MS);
 	/* A timeout leaves the index free and not aborted. */
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 1), 0);
 }
 
 /*
  * 0 only once the whole delay elapsed by ktime_get(): many short sleeps, on
- * and around jiffy boundaries and at random, none may return early.
+ * and around jiffy boundaries and at random, none may return early; the
+ * same for a deadline, against the deadline itself.
  */
 static void never_early(struct kunit *test)
 {
@@ -468,27 +581,107 @@ static void never_early(struct kunit *test)
 	struct as_ctx *ctx = test->priv;
 	unsigned int i, msecs;
 
-	for (i = 0; i < 50; i++) {
-		ktime_t start;
+	for (i = 0; i < 60; i++) {
+		ktime_t start, deadline = 0;
 		s64 ns;
 		int ret;
 
 		msecs = i < ARRAY_SIZE(fixed) ? fixed[i] :
 			1 + get_random_u32_below(20);
 		start = ktime_get();
-		ret = alertable_sleep_sleep(ctx->as, 2, msecs);
+		switch (i % 3) {
+		case 0:
+			ret = alertable_sleep_sleep(ctx->as, 2, msecs);
+			break;
+		case 1:
+			ret = alertable_sleep_sleep_freezable(ctx->as, 2, msecs);
+			break;
+		default:
+			deadline = ktime_add_us(start,
+						get_random_u32_below(20000));
+			ret = alertable_sleep_sleep_until(ctx->as, 2, deadline,
+							  ALERTABLE_SLEEP_KILLABLE);
+			break;
+		}
 		ns = ktime_to_ns(ktime_sub(ktime_get(), start));
-		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "sleep %u of %u ms", i,
-				    msecs);
-		KUNIT_EXPECT_GE_MSG(test, ns, (s64)msecs * NSEC_PER_MSEC,
-				    "sleep %u of %u ms returned %d early",
-				    i, msecs, ret);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "sleep %u", i);
+		if (deadline)
+			KUNIT_EXPECT_FALSE_MSG(test, ktime_before(ktime_get(),
+								  deadline),
+					       "sleep %u returned before its deadline",
+					       i);
+		else
+			KUNIT_EXPECT_GE_MSG(test, ns, (s64)msecs * NSEC_PER_MSEC,
+					    "sleep %u of %u ms returned early",
+					    i, msecs);
 	}
+}
+
+/*
+ * A deadline already past (or now) returns 0 at once, as a sleep of 0 ms
+ * does: without owning the index afterwards, and reporting an abort.
+ */
+static void sleep_until_past_deadline(struct kunit *test)
+{
+	struct as_ctx *ctx = test->priv;
+	ktime_t start = ktime_get();
+
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(ctx->as, 3, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(ctx->as, 3,
+							  ktime_sub_ms(start, 1),
+							  ALERTABLE_SLEEP_KILLABLE |
+							  ALERTABLE_SLEEP_FREEZABLE),
+			0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(ctx->as, 3, start, 0),
+			0);
+	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 3), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 3), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(ctx->as, 3, 0, 0),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(ctx->as, 3, KTIME_MAX,
+							  0),
+			-ECANCELED);
+}
+
+/*
+ * An unknown flag: -EINVAL at once, before anything else is looked at, and
+ * nothing changed: the index is not claimed, an abort stays.
+ */
+static void sleep_until_bad_flags(struct kunit *test)
+{
+	static const unsigned int bad[] = { BIT(2), BIT(31), UINT_MAX };
+	struct as_ctx *ctx = test->priv;
+	ktime_t start = ktime_get();
+	ktime_t later = ktime_add_ms(start, AS_TEST_LONG_MS);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test,
+				    alertable_sleep_sleep_until(ctx->as, 4,
+								KTIME_MAX,
+								bad[i]),
+				    -EINVAL, "flags %#x", bad[i]);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    alertable_sleep_sleep_until(ctx->as, 4, later,
+								bad[i]),
+				    -EINVAL, "flags %#x", bad[i]);
+	}
+	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 4), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 4, 0), 0);
+
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 4), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(ctx->as, 4, KTIME_MAX,
+							  BIT(2)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 4, 0), -ECANCELED);
 }
 
 struct as_msecs_param {
 	const char *desc;
 	unsigned int msecs;
+	enum as_kind kind;
 };
 
 static const struct as_msecs_param as_abort_first_params[] = {
@@ -497,6 +690,8 @@ static const struct as_msecs_param as_abort_first_params[] = {
 	{ "10 s", AS_TEST_LONG_MS },
 	{ "UINT_MAX-1 ms", UINT_MAX - 1 },
 	{ "INFINITE", ALERTABLE_SLEEP_INFINITE },
+	{ "freezable, 10 s", AS_TEST_LONG_MS, AS_FREEZABLE },
+	{ "killable, INFINITE", ALERTABLE_SLEEP_INFINITE, AS_KILLABLE },
 };
 
 static void as_msecs_desc(const struct as_msecs_param *p, char *desc)
@@ -511,18 +706,23 @@ static void abort_before_sleep(struct kunit *test)
 {
 	const struct as_msecs_param *p = test->param_value;
 	struct as_ctx *ctx = test->priv;
+	struct as_thread t = {
+		.as = ctx->as, .index = 5, .msecs = p->msecs, .kind = p->kind,
+	};
 	ktime_t start;
 
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 3), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 5), 0);
 	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 3, p->msecs),
-			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, as_do_sleep(&t), -ECANCELED);
 	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
 	/* Other indices are not affected. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 4, 0), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 6, 0), 0);
 }
 
-/* Sticky and idempotent, and callable with a spinlock held, IRQs off. */
+/*
+ * Sticky and idempotent, and callable with a spinlock or a raw spinlock
+ * held and IRQs off (lockdep checks the lock nesting).
+ */
 static void abort_is_sticky(struct kunit *test)
 {
 	static const unsigned int msecs[] = {
@@ -533,26 +733,33 @@ static void abort_is_sticky(struct kunit *test)
 	unsigned long flags;
 	ktime_t start;
 	unsigned int i;
-	int ret;
+	int ret, ret2;
 
 	spin_lock_irqsave(&as_test_lock, flags);
-	ret = alertable_sleep_abort(ctx->as, 5);
+	ret = alertable_sleep_abort(ctx->as, 7);
 	spin_unlock_irqrestore(&as_test_lock, flags);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 
 	start = ktime_get();
 	for (i = 0; i < ARRAY_SIZE(msecs); i++)
-		KUNIT_EXPECT_EQ_MSG(test, alertable_sleep_sleep(ctx->as, 5,
+		KUNIT_EXPECT_EQ_MSG(test, alertable_sleep_sleep(ctx->as, 7,
 								msecs[i]),
 				    -ECANCELED, "sleep of %u ms", msecs[i]);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 5), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 5), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 5, 0), -ECANCELED);
+	raw_spin_lock_irqsave(&as_test_raw_lock, flags);
+	ret = alertable_sleep_abort(ctx->as, 7);
+	ret2 = alertable_sleep_abort(ctx->as, 7);
+	raw_spin_unlock_irqrestore(&as_test_raw_lock, flags);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, ret2, 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 7, 0), -ECANCELED);
 	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
 
 	/* One reset undoes any number of aborts. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 5), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 5, 1), 0);
+	raw_spin_lock_irqsave(&as_test_raw_lock, flags);
+	ret = alertable_sleep_reset_for_reuse(ctx->as, 7);
+	raw_spin_unlock_irqrestore(&as_test_raw_lock, flags);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 7, 1), 0);
 }
 
 static const struct as_msecs_param as_abort_wakes_params[] = {
@@ -560,6 +767,10 @@ static const struct as_msecs_param as_abort_wakes_params[] = {
 	{ "UINT_MAX/2 ms", UINT_MAX / 2 },
 	{ "UINT_MAX-1 ms", UINT_MAX - 1 },
 	{ "INFINITE", ALERTABLE_SLEEP_INFINITE },
+	{ "freezable, 10 s", AS_TEST_LONG_MS, AS_FREEZABLE },
+	{ "freezable, INFINITE", ALERTABLE_SLEEP_INFINITE, AS_FREEZABLE },
+	{ "killable, 10 s", AS_TEST_LONG_MS, AS_KILLABLE },
+	{ "killable, INFINITE", ALERTABLE_SLEEP_INFINITE, AS_KILLABLE },
 };
 
 KUNIT_ARRAY_PARAM(as_abort_wakes, as_abort_wakes_params, as_msecs_desc);
@@ -575,19 +786,20 @@ static void abort_wakes_sleeper(struct kunit *test)
 	struct as_thread *t;
 	ktime_t start;
 
-	t = as_sleeper(test, ctx->as, 6, p->msecs);
+	t = as_sleeper_on(test, ctx->as, 8, p->msecs, p->kind, -1);
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
 			      "not asleep, returned %d", t->ret);
-	msleep(200);
-	KUNIT_EXPECT_FALSE_MSG(test, completion_done(&t->done),
-			       "ended by itself within 200 ms with %d", t->ret);
+	msleep(AS_TEST_QUIET_MS);
+	KUNIT_EXPECT_TRUE_MSG(test, as_still_sleeping(t),
+			      "ended by itself within %d ms with %d",
+			      AS_TEST_QUIET_MS, t->ret);
 
 	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 6), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 8), 0);
 	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
 	KUNIT_EXPECT_EQ(test, t->ret, -ECANCELED);
 	KUNIT_EXPECT_LT(test, ktime_ms_delta(t->end, start), AS_TEST_PROMPT_MS);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 6, 0), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 8, 0), -ECANCELED);
 }
 
 static void reset_clears_abort(struct kunit *test)
@@ -596,19 +808,19 @@ static void reset_clears_abort(struct kunit *test)
 	ktime_t start;
 
 	/* Resetting an index that was never aborted changes nothing. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 7), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 7, 0), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 9), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 9, 0), 0);
 
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 7), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 7, 0), -ECANCELED);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 8, 0), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 7), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 9), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 9, 0), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 10, 0), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 9), 0);
 	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 7, 20), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 9, 20), 0);
 	KUNIT_EXPECT_GE(test, as_ms_since(start), 20);
 	/* Aborted again after a reset, it is sticky again. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 7), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 7, 20), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 9), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 9, 20), -ECANCELED);
 }
 
 struct as_abort_reset {
@@ -636,21 +848,19 @@ static void reset_refused_while_sleeping(struct kunit *test)
 {
 	struct as_ctx *ctx = test->priv;
 	int cpu = cpumask_first(cpu_online_mask);
-	struct as_abort_reset ar = { .as = ctx->as, .index = 9 };
+	struct as_abort_reset ar = { .as = ctx->as, .index = 11 };
 	struct as_thread *t;
 
-	t = as_thread_new(test, as_sleeper_fn, ctx->as, 9, AS_TEST_LONG_MS,
-			  cpu);
-	wake_up_process(t->task);
+	t = as_sleeper_on(test, ctx->as, 11, AS_TEST_LONG_MS, AS_SLEEP, cpu);
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
 			      "not asleep, returned %d", t->ret);
 
-	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 9),
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 11),
 			-EBUSY);
-	msleep(50);
-	KUNIT_EXPECT_FALSE_MSG(test, completion_done(&t->done),
-			       "a refused reset ended the sleep with %d",
-			       t->ret);
+	msleep(AS_TEST_QUIET_MS);
+	KUNIT_EXPECT_TRUE_MSG(test, as_still_sleeping(t),
+			      "a refused reset ended the sleep with %d",
+			      t->ret);
 
 	KUNIT_ASSERT_EQ(test, smp_call_function_single(cpu, as_abort_then_reset,
 						       &ar, 1), 0);
@@ -658,56 +868,90 @@ static void reset_refused_while_sleeping(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ar.reset_ret, -EBUSY);
 	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
 	KUNIT_EXPECT_EQ(test, t->ret, -ECANCELED);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 9, 0), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 11, 0), -ECANCELED);
 	/* With the sleeper gone, the reset is accepted. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 9), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 9, 1), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 11), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 11, 1), 0);
+}
+
+/*
+ * On the sleeper's CPU, at its priority: abort the index that it sleeps on,
+ * then ask again before it can run. An aborted index answers -ECANCELED,
+ * not -EBUSY, even with its sleeper still there; a reset is still refused.
+ */
+static int as_abort_then_probe_fn(void *data)
+{
+	struct as_thread *t = data;
+
+	complete(&t->started);
+	t->probe_ret[0] = alertable_sleep_abort(t->as, t->index);
+	t->probe_ret[1] = alertable_sleep_sleep(t->as, t->index,
+						AS_TEST_LONG_MS);
+	t->probe_ret[2] = alertable_sleep_reset_for_reuse(t->as, t->index);
+	t->probed = !completion_done(&t->peer->done);
+	complete(&t->done);
+	return 0;
 }
 
 /*
  * A second sleeper on an index gets -EBUSY at once, and the first sleeper is
- * not disturbed: it keeps the index, sleeps its whole delay and returns 0.
- * Its delay only has to outlast the refusals, even on a slow debug kernel.
+ * not disturbed: it keeps the index and goes on sleeping. Its sleep is long
+ * and ends by an abort, so a slow host cannot make it end before the
+ * refusals are done.
  */
-#define AS_TEST_FIRST_MS	2000
 static void second_sleeper_busy(struct kunit *test)
 {
 	struct as_ctx *ctx = test->priv;
-	struct as_thread *first, *second;
-	unsigned long timeout;
+	int cpu = cpumask_first(cpu_online_mask);
+	struct as_thread *first, *second, *prober;
 	ktime_t start;
 
-	first = as_sleeper(test, ctx->as, 10, AS_TEST_FIRST_MS);
+	first = as_thread_new(test, as_sleeper_fn, ctx->as, 12, AS_TEST_LONG_MS,
+			      cpu);
+	sched_set_fifo_low(first->task);
+	wake_up_process(first->task);
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(first),
 			      "not asleep, returned %d", first->ret);
 
 	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 10,
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 12,
 						    AS_TEST_LONG_MS), -EBUSY);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 10,
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 12,
 						    ALERTABLE_SLEEP_INFINITE),
 			-EBUSY);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 10, 0), -EBUSY);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 12, 0), -EBUSY);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_freezable(ctx->as, 12, 0),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(ctx->as, 12, KTIME_MAX,
+							  ALERTABLE_SLEEP_KILLABLE),
+			-EBUSY);
 	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
 
-	second = as_sleeper(test, ctx->as, 10, AS_TEST_LONG_MS);
+	second = as_sleeper(test, ctx->as, 12, AS_TEST_LONG_MS);
 	KUNIT_ASSERT_TRUE(test, as_wait_done(second));
 	KUNIT_EXPECT_EQ(test, second->ret, -EBUSY);
 	/* Other indices are free. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 11, 1), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 13, 1), 0);
 
-	/* The refusals left the index to the first sleeper. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 10),
-			-EBUSY);
-	KUNIT_EXPECT_FALSE_MSG(test, completion_done(&first->done),
-			       "the first sleeper ended early with %d",
-			       first->ret);
-	timeout = msecs_to_jiffies(AS_TEST_FIRST_MS + AS_TEST_PROMPT_MS);
-	KUNIT_ASSERT_TRUE(test,
-			  wait_for_completion_timeout(&first->done, timeout));
-	KUNIT_EXPECT_EQ(test, first->ret, 0);
-	KUNIT_EXPECT_GE(test, ktime_ms_delta(first->end, first->start),
-			AS_TEST_FIRST_MS);
+	/* The refusals left the index to the first sleeper, still asleep. */
+	msleep(AS_TEST_QUIET_MS);
+	KUNIT_EXPECT_TRUE_MSG(test, as_still_sleeping(first),
+			      "the first sleeper ended early with %d",
+			      first->ret);
+
+	prober = as_thread_new(test, as_abort_then_probe_fn, ctx->as, 12, 0,
+			       cpu);
+	prober->peer = first;
+	sched_set_fifo_low(prober->task);
+	wake_up_process(prober->task);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(prober));
+	KUNIT_ASSERT_TRUE_MSG(test, prober->probed,
+			      "the first sleeper ran before the probes");
+	KUNIT_EXPECT_EQ(test, prober->probe_ret[0], 0);
+	KUNIT_EXPECT_EQ(test, prober->probe_ret[1], -ECANCELED);
+	KUNIT_EXPECT_EQ(test, prober->probe_ret[2], -EBUSY);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(first));
+	KUNIT_EXPECT_EQ(test, first->ret, -ECANCELED);
 }
 
 static struct kunit_case alertable_sleep_cases[] = {
@@ -716,6 +960,8 @@ static struct kunit_case alertable_sleep_cases[] = {
 	KUNIT_CASE(sleep_zero),
 	KUNIT_CASE(sleep_times_out),
 	KUNIT_CASE(never_early),
+	KUNIT_CASE(sleep_until_past_deadline),
+	KUNIT_CASE(sleep_until_bad_flags),
 	KUNIT_CASE_PARAM(abort_before_sleep, as_abort_first_gen_params),
 	KUNIT_CASE(abort_is_sticky),
 	KUNIT_CASE_PARAM(abort_wakes_sleeper, as_abort_wakes_gen_params),
@@ -728,7 +974,6 @@ static struct kunit_case alertable_sleep_cases[] = {
 static struct kunit_suite alertable_sleep_suite = {
 	.name = "alertable_sleep",
 	.init = as_test_init,
-	.exit = as_test_exit,
 	.test_cases = alertable_sleep_cases,
 };
 
@@ -778,13 +1023,13 @@ static void abort_from_hardirq(struct kunit *test)
 	ktime_t start;
 	int ret;
 
-	ctx->timer.function = as_timer_abort_fn;
+	as_timer_setup(test, as_timer_abort_fn);
 	ctx->timer_as = ctx->as;
 	ctx->timer_all = p->all;
-	ctx->timer_index = 12;
+	ctx->timer_index = 14;
 	hrtimer_start(&ctx->timer, ms_to_ktime(100), HRTIMER_MODE_REL_HARD);
 	start = ktime_get();
-	ret = alertable_sleep_sleep(ctx->as, 12, p->msecs);
+	ret = alertable_sleep_sleep(ctx->as, 14, p->msecs);
 	hrtimer_cancel(&ctx->timer);
 
 	KUNIT_EXPECT_EQ(test, ret, -ECANCELED);
@@ -793,13 +1038,16 @@ static void abort_from_hardirq(struct kunit *test)
 	KUNIT_EXPECT_TRUE_MSG(test, ctx->timer_hardirq,
 			      "the callback did not run in hard-IRQ context");
 	KUNIT_EXPECT_EQ(test, ctx->timer_ret, 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 12, 0),
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 14, 0),
 			-ECANCELED);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 13, 0),
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 15, 0),
 			p->all ? -ECANCELED : 0);
 }
 
-/* abort_all() ends 16 sleepers on 16 indices and marks every index. */
+/*
+ * abort_all() ends 16 sleepers on 16 indices and marks every index; from
+ * under a raw spinlock with IRQs off, as the contract allows.
+ */
 static void abort_all_many_sleepers(struct kunit *test)
 {
 	struct as_ctx *ctx = test->priv;
@@ -809,21 +1057,19 @@ static void abort_all_many_sleepers(struct kunit *test)
 	ktime_t start;
 
 	for (i = 0; i < ARRAY_SIZE(t); i++)
-		t[i] = as_sleeper(test, ctx->as, i, i % 2 ? AS_TEST_LONG_MS :
-				  ALERTABLE_SLEEP_INFINITE);
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		t[i] = as_sleeper_on(test, ctx->as, i,
+				     i % 2 ? AS_TEST_LONG_MS :
+				     ALERTABLE_SLEEP_INFINITE,
+				     i % 4 == 1 ? AS_KILLABLE : AS_SLEEP, -1);
+	for (i = 0; i < ARRAY_SIZE(t); i++)
 		KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t[i]),
 				      "sleeper %u not asleep, returned %d",
 				      i, t[i]->ret);
-		KUNIT_EXPECT_EQ(test,
-				alertable_sleep_reset_for_reuse(ctx->as, i),
-				-EBUSY);
-	}
 
 	start = ktime_get();
-	spin_lock_irqsave(&as_test_lock, flags);
+	raw_spin_lock_irqsave(&as_test_raw_lock, flags);
 	alertable_sleep_abort_all(ctx->as);
-	spin_unlock_irqrestore(&as_test_lock, flags);
+	raw_spin_unlock_irqrestore(&as_test_raw_lock, flags);
 
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		KUNIT_ASSERT_TRUE_MSG(test, as_wait_done(t[i]),
@@ -842,6 +1088,7 @@ struct as_sig_param {
 	const char *desc;
 	int sig;
 	unsigned int msecs;
+	enum as_kind kind;
 };
 
 static const struct as_sig_param as_sig_params[] = {
@@ -849,6 +1096,10 @@ static const struct as_sig_param as_sig_params[] = {
 	{ "SIGUSR1, INFINITE sleep", SIGUSR1, ALERTABLE_SLEEP_INFINITE },
 	{ "SIGKILL, 10 s sleep", SIGKILL, AS_TEST_LONG_MS },
 	{ "SIGKILL, INFINITE sleep", SIGKILL, ALERTABLE_SLEEP_INFINITE },
+	{ "SIGUSR1, freezable", SIGUSR1, AS_TEST_LONG_MS, AS_FREEZABLE },
+	{ "SIGKILL, killable 10 s", SIGKILL, AS_TEST_LONG_MS, AS_KILLABLE },
+	{ "SIGKILL, killable INFINITE", SIGKILL, ALERTABLE_SLEEP_INFINITE,
+	  AS_KILLABLE },
 };
 
 static void as_sig_desc(const struct as_sig_param *p, char *desc)
@@ -866,8 +1117,9 @@ static void signal_ends_sleep(struct kunit *test)
 	struct as_thread *t;
 	ktime_t start;
 
-	t = as_thread_new(test, as_sleeper_fn, ctx->as, 14, p->msecs, -1);
+	t = as_thread_new(test, as_sleeper_fn, ctx->as, 16, p->msecs, -1);
 	t->sig = p->sig;
+	as_thread_kind(t, p->kind);
 	wake_up_process(t->task);
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
 			      "not asleep, returned %d", t->ret);
@@ -879,10 +1131,116 @@ static void signal_ends_sleep(struct kunit *test)
 	KUNIT_EXPECT_LT(test, ktime_ms_delta(t->end, start), AS_TEST_PROMPT_MS);
 
 	/* Neither aborted nor left owned. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 14), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 16), 0);
 	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 14, 10), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 16, 10), 0);
 	KUNIT_EXPECT_GE(test, as_ms_since(start), 10);
+}
+
+/* Stop @t->peer; kthread_stop() returns what its thread returned. */
+static int as_stopper_fn(void *data)
+{
+	struct as_thread *t = data;
+
+	complete(&t->started);
+	t->ret = as_thread_stop(t->peer);
+	complete(&t->done);
+	return 0;
+}
+
+/*
+ * A killable sleep ends on a fatal signal only: neither an ordinary signal
+ * nor kthread_stop() (which sends none) ends it, and an abort still does.
+ */
+static void killable_ignores_signal_and_stop(struct kunit *test)
+{
+	struct as_ctx *ctx = test->priv;
+	struct as_thread *t, *stopper;
+	ktime_t start;
+
+	t = as_thread_new(test, as_sleeper_fn, ctx->as, 17, AS_TEST_LONG_MS, -1);
+	t->sig = SIGUSR1;
+	as_thread_kind(t, AS_KILLABLE);
+	wake_up_process(t->task);
+	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
+			      "not asleep, returned %d", t->ret);
+
+	KUNIT_EXPECT_EQ(test, send_sig(SIGUSR1, t->task, 1), 0);
+	msleep(AS_TEST_QUIET_MS);
+	KUNIT_EXPECT_TRUE_MSG(test, as_still_sleeping(t),
+			      "SIGUSR1 ended the killable sleep with %d",
+			      t->ret);
+
+	stopper = as_thread_new(test, as_stopper_fn, ctx->as, 17, 0, -1);
+	stopper->peer = t;
+	wake_up_process(stopper->task);
+	KUNIT_ASSERT_TRUE(test,
+			  wait_for_completion_timeout(&stopper->started,
+						      msecs_to_jiffies(AS_TEST_WATCHDOG_MS)));
+	msleep(AS_TEST_QUIET_MS);
+	KUNIT_EXPECT_TRUE_MSG(test, as_still_sleeping(t),
+			      "kthread_stop() ended the killable sleep with %d",
+			      t->ret);
+	KUNIT_EXPECT_FALSE(test, completion_done(&stopper->done));
+
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 17), 0);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
+	KUNIT_EXPECT_EQ(test, t->ret, -ECANCELED);
+	KUNIT_EXPECT_LT(test, ktime_ms_delta(t->end, start), AS_TEST_PROMPT_MS);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(stopper));
+	KUNIT_EXPECT_EQ(test, stopper->ret, -ECANCELED);
+}
+
+/*
+ * Sleep to a deadline, be interrupted by a signal, then sleep again to the
+ * same deadline: the second sleep lasts only what was left.
+ */
+static int as_restart_fn(void *data)
+{
+	struct as_thread *t = data;
+
+	allow_signal(SIGUSR1);
+	allow_signal(SIGUSR2);
+	complete(&t->started);
+	t->ret = alertable_sleep_sleep_until(t->as, t->index, t->deadline, 0);
+	t->start = ktime_get();
+	flush_signals(current);
+	t->probe_ret[0] = alertable_sleep_sleep_until(t->as, t->index,
+						      t->deadline, 0);
+	t->end = ktime_get();
+	complete(&t->done);
+	return 0;
+}
+
+#define AS_TEST_RESTART_MS	1000
+static void sleep_until_restart(struct kunit *test)
+{
+	struct as_ctx *ctx = test->priv;
+	unsigned long timeout;
+	struct as_thread *t;
+
+	t = as_thread_new(test, as_restart_fn, ctx->as, 18, 0, -1);
+	t->deadline = ktime_add_ms(ktime_get(), AS_TEST_RESTART_MS);
+	wake_up_process(t->task);
+	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
+			      "not asleep, returned %d", t->ret);
+	KUNIT_EXPECT_EQ(test, send_sig(SIGUSR1, t->task, 1), 0);
+	timeout = msecs_to_jiffies(AS_TEST_RESTART_MS + AS_TEST_PROMPT_MS);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&t->done, timeout));
+	if (t->ret == 0 && !ktime_before(t->start, t->deadline))
+		kunit_skip(test, "the host stalled past the %d ms deadline before the signal",
+			   AS_TEST_RESTART_MS);
+	KUNIT_EXPECT_EQ(test, t->ret, -ERESTARTSYS);
+	KUNIT_EXPECT_TRUE_MSG(test, ktime_before(t->start, t->deadline),
+			      "interrupted %lld ms after the deadline",
+			      ktime_ms_delta(t->start, t->deadline));
+	KUNIT_EXPECT_EQ(test, t->probe_ret[0], 0);
+	KUNIT_EXPECT_FALSE_MSG(test, ktime_before(t->end, t->deadline),
+			       "returned %lld us before the deadline",
+			       ktime_us_delta(t->deadline, t->end));
+	KUNIT_EXPECT_LT(test, ktime_ms_delta(t->end, t->deadline),
+			AS_TEST_PROMPT_MS);
 }
 
 static int as_sleep_thrice_fn(void *data)
@@ -921,7 +1279,7 @@ static void abort_and_signal_together(struct kunit *test)
 	int cpu = cpumask_first(cpu_online_mask);
 	struct as_thread *t;
 
-	t = as_thread_new(test, as_sleep_thrice_fn, ctx->as, 17,
+	t = as_thread_new(test, as_sleep_thrice_fn, ctx->as, 19,
 			  AS_TEST_LONG_MS, cpu);
 	wake_up_process(t->task);
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
@@ -938,12 +1296,13 @@ static void abort_and_signal_together(struct kunit *test)
 	KUNIT_EXPECT_LT(test, ktime_ms_delta(t->end, t->start),
 			AS_TEST_PROMPT_MS);
 	/* The interrupted sleep left its index free and not aborted. */
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 18, 1), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 20, 1), 0);
 }
 
 static const struct as_msecs_param as_stop_params[] = {
 	{ "10 s", AS_TEST_LONG_MS },
 	{ "INFINITE", ALERTABLE_SLEEP_INFINITE },
+	{ "freezable, INFINITE", ALERTABLE_SLEEP_INFINITE, AS_FREEZABLE },
 };
 
 KUNIT_ARRAY_PARAM(as_stop, as_stop_params, as_msecs_desc);
@@ -958,22 +1317,22 @@ static void kthread_stop_ends_sleep(struct kunit *test)
 	s64 ms;
 	int ret;
 
-	t = as_sleeper(test, ctx->as, 15, p->msecs);
+	t = as_sleeper_on(test, ctx->as, 21, p->msecs, p->kind, -1);
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
 			      "not asleep, returned %d", t->ret);
 
-	as_watchdog_arm(ctx, AS_TEST_WATCHDOG_MS);
+	as_guard_arm(&t->guard, AS_TEST_WATCHDOG_MS);
 	start = ktime_get();
 	ret = as_thread_stop(t);
 	ms = as_ms_since(start);
-	KUNIT_EXPECT_FALSE_MSG(test, as_watchdog_disarm(ctx),
+	KUNIT_EXPECT_FALSE_MSG(test, as_guard_disarm(&t->guard),
 			       "kthread_stop() did not end the sleep");
 
 	KUNIT_EXPECT_EQ(test, ret, -ERESTARTSYS);
 	KUNIT_EXPECT_TRUE(test, completion_done(&t->done));
 	KUNIT_EXPECT_EQ(test, t->ret, -ERESTARTSYS);
 	KUNIT_EXPECT_LT(test, ms, AS_TEST_PROMPT_MS);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 15, 10), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 21, 10), 0);
 }
 
 /* Stress: sleepers, aborters, a resetter and an IRQ aborter, at random. */
@@ -1100,45 +1459,62 @@ static enum hrtimer_restart as_timer_stress_fn(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
+/* Has every outcome that the stress must produce happened? */
+static bool as_stress_saw_all(struct as_ctx *ctx)
+{
+	return atomic_read(&ctx->st_ok) && atomic_read(&ctx->st_canceled) &&
+	       atomic_read(&ctx->st_busy) && atomic_read(&ctx->st_reset_ok) &&
+	       atomic_read(&ctx->st_reset_busy) &&
+	       atomic_read(&ctx->st_irq_aborts);
+}
+
 /*
  * Every return is a documented code, no 0 comes early, every thread stops
- * promptly, and no index is left owned. The counts must show that each
- * outcome happened, or the stress did not stress anything.
+ * promptly, and no index is left owned. It runs until each outcome has
+ * happened (at least AS_STRESS_MIN_MS, and a slow host gets up to
+ * AS_STRESS_MAX_MS), or the stress did not stress anything.
  */
 static void random_stress(struct kunit *test)
 {
 	struct as_ctx *ctx = test->priv;
-	struct as_thread *t;
-	unsigned int i;
+	struct as_thread *t[AS_STRESS_THREADS];
+	unsigned int i, n = 0;
 	ktime_t start;
+	bool stuck = false;
 	s64 ms;
 
-	ctx->timer.function = as_timer_stress_fn;
-	hrtimer_start(&ctx->timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	as_timer_setup(test, as_timer_stress_fn);
 	for (i = 0; i < AS_STRESS_SLEEPERS; i++)
-		wake_up_process(as_thread_new(test, as_stress_sleeper_fn,
-					      ctx->as, i, 0, -1)->task);
+		t[n++] = as_thread_new(test, as_stress_sleeper_fn, ctx->as, i,
+				       0, -1);
 	for (i = 0; i < AS_STRESS_ABORTERS; i++)
-		wake_up_process(as_thread_new(test, as_stress_aborter_fn,
-					      ctx->as, i, 0, -1)->task);
-	wake_up_process(as_thread_new(test, as_stress_resetter_fn, ctx->as,
-				      0, 0, -1)->task);
+		t[n++] = as_thread_new(test, as_stress_aborter_fn, ctx->as, i,
+				       0, -1);
+	t[n++] = as_thread_new(test, as_stress_resetter_fn, ctx->as, 0, 0, -1);
 
-	msleep(AS_STRESS_MS);
-
-	as_watchdog_arm(ctx, AS_TEST_WATCHDOG_MS);
 	start = ktime_get();
-	hrtimer_cancel(&ctx->timer);
-	list_for_each_entry(t, &ctx->threads, node)
-		as_thread_stop(t);
+	hrtimer_start(&ctx->timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	for (i = 0; i < n; i++)
+		wake_up_process(t[i]->task);
+	msleep(AS_STRESS_MIN_MS);
+	while (!as_stress_saw_all(ctx) &&
+	       as_ms_since(start) < AS_STRESS_MAX_MS)
+		msleep(50);
 	ms = as_ms_since(start);
-	KUNIT_EXPECT_FALSE_MSG(test, as_watchdog_disarm(ctx),
-			       "a stress thread did not stop");
-	KUNIT_EXPECT_LT(test, ms, AS_TEST_PROMPT_MS);
+
+	hrtimer_cancel(&ctx->timer);
+	start = ktime_get();
+	for (i = 0; i < n; i++) {
+		as_guard_arm(&t[i]->guard, AS_TEST_WATCHDOG_MS);
+		as_thread_stop(t[i]);
+		stuck |= as_guard_disarm(&t[i]->guard);
+	}
+	KUNIT_EXPECT_FALSE_MSG(test, stuck, "a stress thread did not stop");
+	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
 
 	kunit_info(test,
-		   "sleeps: %d ok, %d canceled, %d busy, %d stopped; resets: %d ok, %d busy; IRQ aborts: %d\n",
-		   atomic_read(&ctx->st_ok), atomic_read(&ctx->st_canceled),
+		   "%lld ms: sleeps: %d ok, %d canceled, %d busy, %d stopped; resets: %d ok, %d busy; IRQ aborts: %d\n",
+		   ms, atomic_read(&ctx->st_ok), atomic_read(&ctx->st_canceled),
 		   atomic_read(&ctx->st_busy), atomic_read(&ctx->st_restart),
 		   atomic_read(&ctx->st_reset_ok),
 		   atomic_read(&ctx->st_reset_busy),
@@ -1169,6 +1545,8 @@ static struct kunit_case alertable_sleep_contexts_cases[] = {
 	KUNIT_CASE_PARAM(abort_from_hardirq, as_irq_gen_params),
 	KUNIT_CASE(abort_all_many_sleepers),
 	KUNIT_CASE_PARAM(signal_ends_sleep, as_sig_gen_params),
+	KUNIT_CASE(killable_ignores_signal_and_stop),
+	KUNIT_CASE(sleep_until_restart),
 	KUNIT_CASE_PARAM(kthread_stop_ends_sleep, as_stop_gen_params),
 	KUNIT_CASE(abort_and_signal_together),
 	KUNIT_CASE(random_stress),
@@ -1178,7 +1556,6 @@ static struct kunit_case alertable_sleep_contexts_cases[] = {
 static struct kunit_suite alertable_sleep_contexts_suite = {
 	.name = "alertable_sleep_contexts",
 	.init = as_test_init,
-	.exit = as_test_exit,
 	.test_cases = alertable_sleep_contexts_cases,
 };
 
@@ -1208,7 +1585,6 @@ KUNIT_ARRAY_PARAM(as_create, as_create_params, as_create_desc);
 static void create_bounds(struct kunit *test)
 {
 	const struct as_create_param *p = test->param_value;
-	struct as_ctx *ctx = test->priv;
 	struct alertable_sleep *as;
 	unsigned int last;
 
@@ -1217,7 +1593,9 @@ static void create_bounds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(as), p->err);
 	if (IS_ERR_OR_NULL(as))
 		return;
-	ctx->owned[0] = as;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							as_destroy_action, as),
+			0);
 
 	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(as), p->count);
 	last = p->count - 1;
@@ -1232,75 +1610,81 @@ static void create_bounds(struct kunit *test)
 			-EINVAL);
 }
 
-/* The module-wide instance exists, with the default eventcount of 8. */
+/*
+ * The module-wide instance: sized by the eventcount parameter, whose
+ * default kunit.py does not change; usable like any other (a sleeper on it
+ * is woken by an abort, the abort sticks until a reset); and, run after the
+ * destroy cases, still alive: nothing of the suite destroyed it.
+ */
 static void default_instance(struct kunit *test)
 {
 	struct alertable_sleep *as = alertable_sleep_default();
+	unsigned int last = AS_DEFAULT_EVENTS - 1;
+	struct as_thread *t;
+	ktime_t start;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, as);
-	KUNIT_EXPECT_PTR_EQ(test, alertable_sleep_default(), as);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(as), 8U);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, 7, 0), 0);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, 8, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(as, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(as),
+			AS_DEFAULT_EVENTS);
+	KUNIT_ASSERT_EQ_MSG(test, alertable_sleep_sleep(as, last, 0), 0,
+			    "the default instance is not idle (or destroyed)");
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, AS_DEFAULT_EVENTS, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(as, AS_DEFAULT_EVENTS),
+			-EINVAL);
+
+	t = as_sleeper(test, as, last, AS_TEST_LONG_MS);
+	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
+			      "not asleep, returned %d", t->ret);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(as, last), 0);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
+	KUNIT_EXPECT_EQ(test, t->ret, -ECANCELED);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, last, AS_TEST_LONG_MS),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(as, last), 0);
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, last, 1), 0);
+	KUNIT_EXPECT_GE(test, as_ms_since(start), 1);
 }
 
 static void destroy_idle(struct kunit *test)
 {
-	struct alertable_sleep *as = as_create_owned(test, 4);
+	struct alertable_sleep *as = as_create(test, 4);
 	ktime_t start;
 
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, 0, 1), 0);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(as, 1), 0);
-	as_disown(test, as);
 	start = ktime_get();
-	alertable_sleep_destroy(as);
+	as_destroy_now(test, as);
 	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
 }
 
-/*
- * Whether destroy() returning can be seen to follow its sleepers' return:
- * on one CPU without preemption a woken sleeper runs to its return before
- * the destroyer, which it woke, can run again. Elsewhere the window between
- * a sleeper's release of the index and its return is real and allowed; the
- * memory checkers catch a destroy that frees too early.
- */
-static bool as_return_order_visible(void)
-{
-	return !IS_ENABLED(CONFIG_SMP) && !IS_ENABLED(CONFIG_PREEMPTION);
-}
-
-/* destroy() ends every sleeper with -ESHUTDOWN and waits for them. */
+/* destroy() ends every sleeper, of every kind, with -ESHUTDOWN. */
 static void destroy_ends_sleepers(struct kunit *test)
 {
-	struct as_ctx *ctx = test->priv;
-	struct alertable_sleep *as = as_create_owned(test, 8);
+	struct alertable_sleep *as = as_create(test, 8);
 	struct as_thread *t[8];
 	unsigned int i;
-	bool stuck;
+	bool stuck = false;
 	ktime_t start;
 	s64 ms;
 
 	for (i = 0; i < ARRAY_SIZE(t); i++)
-		t[i] = as_sleeper(test, as, i, i % 2 ? AS_TEST_LONG_MS :
-				  ALERTABLE_SLEEP_INFINITE);
-	for (i = 0; i < ARRAY_SIZE(t); i++)
+		t[i] = as_sleeper_on(test, as, i, i % 2 ? AS_TEST_LONG_MS :
+				     ALERTABLE_SLEEP_INFINITE,
+				     (enum as_kind)(i % 3), -1);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t[i]),
 				      "sleeper %u not asleep, returned %d",
 				      i, t[i]->ret);
+		as_guard_arm(&t[i]->guard, AS_TEST_WATCHDOG_MS);
+	}
 
-	as_disown(test, as);
-	as_watchdog_arm(ctx, AS_TEST_WATCHDOG_MS);
 	start = ktime_get();
-	alertable_sleep_destroy(as);
+	as_destroy_now(test, as);
 	ms = as_ms_since(start);
-	if (as_return_order_visible())
-		for (i = 0; i < ARRAY_SIZE(t); i++)
-			KUNIT_EXPECT_TRUE_MSG(test,
-					      completion_done(&t[i]->done),
-					      "destroy returned before sleeper %u",
-					      i);
-	stuck = as_watchdog_disarm(ctx);
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		stuck |= as_guard_disarm(&t[i]->guard);
 	KUNIT_EXPECT_FALSE_MSG(test, stuck, "destroy did not end the sleeps");
 	KUNIT_EXPECT_LT(test, ms, AS_TEST_PROMPT_MS);
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
@@ -1308,6 +1692,71 @@ static void destroy_ends_sleepers(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, t[i]->ret, -ESHUTDOWN, "sleeper %u",
 				    i);
 	}
+}
+
+/* Destroy t->as, then count the sleepers (t->peers) that had returned. */
+static int as_destroyer_fn(void *data)
+{
+	struct as_thread *t = data;
+	unsigned int i;
+
+	complete(&t->started);
+	as_destroy_now(t->test, t->as);
+	t->end = ktime_get();
+	for (i = 0; i < t->npeers; i++)
+		t->peers_done += completion_done(&t->peers[i]->done);
+	complete(&t->done);
+	return 0;
+}
+
+#define AS_ORDER_SLEEPERS	4
+/*
+ * destroy() returns only after each of its sleepers has left. The
+ * destroyer and the sleepers share one CPU at one SCHED_FIFO priority, so
+ * each runs until it blocks: the sleepers that destroy wakes run to their
+ * return before the destroyer runs again, and only if destroy waited for
+ * them. A destroy that did not wait would return before any of them.
+ */
+static void destroy_waits_for_sleepers(struct kunit *test)
+{
+	int cpu = cpumask_first(cpu_online_mask);
+	struct alertable_sleep *as = as_create(test, AS_ORDER_SLEEPERS);
+	struct as_thread **t, *destroyer;
+	unsigned int i;
+
+	t = kunit_kcalloc(test, AS_ORDER_SLEEPERS, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < AS_ORDER_SLEEPERS; i++) {
+		t[i] = as_thread_new(test, as_sleeper_fn, as, i,
+				     i % 2 ? AS_TEST_LONG_MS :
+				     ALERTABLE_SLEEP_INFINITE, cpu);
+		sched_set_fifo_low(t[i]->task);
+		wake_up_process(t[i]->task);
+	}
+	for (i = 0; i < AS_ORDER_SLEEPERS; i++) {
+		KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t[i]),
+				      "sleeper %u not asleep, returned %d",
+				      i, t[i]->ret);
+		as_guard_arm(&t[i]->guard, AS_TEST_WATCHDOG_MS);
+	}
+
+	destroyer = as_thread_new(test, as_destroyer_fn, as, 0, 0, cpu);
+	destroyer->peers = t;
+	destroyer->npeers = AS_ORDER_SLEEPERS;
+	sched_set_fifo_low(destroyer->task);
+	wake_up_process(destroyer->task);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(destroyer));
+	for (i = 0; i < AS_ORDER_SLEEPERS; i++) {
+		KUNIT_EXPECT_FALSE_MSG(test, as_guard_disarm(&t[i]->guard),
+				       "destroy did not end sleeper %u", i);
+		KUNIT_ASSERT_TRUE(test, as_wait_done(t[i]));
+		KUNIT_EXPECT_EQ_MSG(test, t[i]->ret, -ESHUTDOWN, "sleeper %u",
+				    i);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, destroyer->peers_done, AS_ORDER_SLEEPERS,
+			    "destroy returned before %u of its %u sleepers",
+			    AS_ORDER_SLEEPERS - destroyer->peers_done,
+			    AS_ORDER_SLEEPERS);
 }
 
 /*
@@ -1322,6 +1771,7 @@ static int as_probe_fn(void *data)
 	struct as_thread *t = data;
 	struct as_ctx *ctx = t->ctx;
 	unsigned int other = t->index + 1;
+	unsigned int i;
 
 	allow_signal(SIGUSR2);
 	complete(&t->started);
@@ -1335,14 +1785,18 @@ static int as_probe_fn(void *data)
 		t->probe_ret[3] = alertable_sleep_reset_for_reuse(t->as, other);
 		alertable_sleep_abort_all(t->as);
 
-		ctx->timer.function = as_timer_abort_fn;
 		ctx->timer_as = t->as;
 		ctx->timer_all = false;
 		ctx->timer_index = other;
 		hrtimer_start(&ctx->timer, ms_to_ktime(2),
 			      HRTIMER_MODE_REL_HARD);
-		/* Spin, not sleep: @peer must not run before the IRQ. */
-		mdelay(30);
+		/*
+		 * Spin, not sleep: @peer must not run before the IRQ. Until
+		 * it fired, however late a loaded host delivers it.
+		 */
+		for (i = 0; i < AS_TEST_PROMPT_MS &&
+		     !READ_ONCE(ctx->timer_fired); i++)
+			mdelay(1);
 		hrtimer_cancel(&ctx->timer);
 		/* Still true, or the IRQ ran after destroy could return. */
 		t->probed = !completion_done(&t->peer->done);
@@ -1351,14 +1805,12 @@ static int as_probe_fn(void *data)
 	return 0;
 }
 
-static int as_destroyer_fn(void *data)
+static int as_destroy_fn(void *data)
 {
 	struct as_thread *t = data;
 
 	complete(&t->started);
-	alertable_sleep_destroy(t->as);
-	t->end = ktime_get();
-	t->probed = completion_done(&t->peer->done);
+	as_destroy_now(t->test, t->as);
 	complete(&t->done);
 	return 0;
 }
@@ -1374,9 +1826,10 @@ static void destroy_refuses_new_calls(struct kunit *test)
 	struct as_ctx *ctx = test->priv;
 	int cpu = cpumask_first(cpu_online_mask);
 	struct as_thread *sleeper, *probe, *destroyer;
-	struct alertable_sleep *as = as_create_owned(test, 4);
+	struct alertable_sleep *as = as_create(test, 4);
 	bool stuck;
 
+	as_timer_setup(test, as_timer_abort_fn);
 	sleeper = as_thread_new(test, as_sleeper_fn, as, 0,
 				ALERTABLE_SLEEP_INFINITE, cpu);
 	wake_up_process(sleeper->task);
@@ -1389,21 +1842,18 @@ static void destroy_refuses_new_calls(struct kunit *test)
 	wake_up_process(probe->task);
 	KUNIT_ASSERT_TRUE(test, as_wait_sleeping(probe));
 
-	destroyer = as_thread_new(test, as_destroyer_fn, as, 0, 0, cpu);
-	destroyer->peer = sleeper;
+	destroyer = as_thread_new(test, as_destroy_fn, as, 0, 0, cpu);
 	sched_set_fifo(destroyer->task);
-	as_disown(test, as);
-	as_watchdog_arm(ctx, AS_TEST_WATCHDOG_MS);
+	as_guard_arm(&sleeper->guard, AS_TEST_WATCHDOG_MS);
+	as_guard_arm(&probe->guard, AS_TEST_WATCHDOG_MS);
 	wake_up_process(destroyer->task);
 
 	KUNIT_ASSERT_TRUE(test, as_wait_done(destroyer));
-	stuck = as_watchdog_disarm(ctx);
+	stuck = as_guard_disarm(&sleeper->guard);
+	stuck |= as_guard_disarm(&probe->guard);
 	KUNIT_EXPECT_FALSE_MSG(test, stuck, "destroy did not end the sleeps");
 	KUNIT_ASSERT_TRUE(test, as_wait_done(probe));
 	KUNIT_ASSERT_TRUE(test, as_wait_done(sleeper));
-	if (as_return_order_visible())
-		KUNIT_EXPECT_TRUE_MSG(test, destroyer->probed,
-				      "destroy returned before the sleeper");
 	KUNIT_EXPECT_EQ(test, probe->ret, -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, sleeper->ret, -ESHUTDOWN);
 	KUNIT_ASSERT_TRUE_MSG(test, probe->probed,
@@ -1413,32 +1863,15 @@ static void destroy_refuses_new_calls(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, probe->probe_ret[2], -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, probe->probe_ret[3], -ESHUTDOWN);
 	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(ctx->timer_fired),
-			      "the hrtimer did not fire within 30 ms");
+			      "the hrtimer did not fire within %d ms",
+			      AS_TEST_PROMPT_MS);
 	KUNIT_EXPECT_TRUE(test, ctx->timer_hardirq);
 	KUNIT_EXPECT_EQ(test, ctx->timer_ret, -ESHUTDOWN);
-}
-
-/*
- * A device for the devm cases, unregistered by .exit if the case does not.
- * Not root_device_register(): with THIS_MODULE as owner it links the device
- * to the module's sysfs directory, which does not exist yet when KUnit runs
- * a module's suites (at MODULE_STATE_COMING), and fails with -ENOENT.
- */
-static struct device *as_root_device(struct kunit *test)
-{
-	struct as_ctx *ctx = test->priv;
-	struct device *dev;
-
-	dev = __root_device_register("alertable_sleep_kunit", NULL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	ctx->dev = dev;
-	return dev;
 }
 
 /* A device going away destroys its devm instance, ending its sleepers. */
 static void devm_unregister(struct kunit *test)
 {
-	struct as_ctx *ctx = test->priv;
 	struct alertable_sleep *as;
 	struct as_thread *t;
 	struct device *dev;
@@ -1455,22 +1888,16 @@ static void devm_unregister(struct kunit *test)
 	as = devm_alertable_sleep_create(dev, 4);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, as);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(as), 4U);
-	ctx->dev_as = as;
 
 	t = as_sleeper(test, as, 2, ALERTABLE_SLEEP_INFINITE);
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
 			      "not asleep, returned %d", t->ret);
 
-	as_watchdog_arm(ctx, AS_TEST_WATCHDOG_MS);
+	as_guard_arm(&t->guard, AS_TEST_WATCHDOG_MS);
 	start = ktime_get();
-	ctx->dev = NULL;
-	ctx->dev_as = NULL;
-	root_device_unregister(dev);
+	kunit_release_action(test, as_device_action, dev);
 	ms = as_ms_since(start);
-	if (as_return_order_visible())
-		KUNIT_EXPECT_TRUE_MSG(test, completion_done(&t->done),
-				      "unregister returned before the sleeper");
-	stuck = as_watchdog_disarm(ctx);
+	stuck = as_guard_disarm(&t->guard);
 	KUNIT_EXPECT_FALSE_MSG(test, stuck, "unregister did not end the sleep");
 	KUNIT_EXPECT_LT(test, ms, AS_TEST_PROMPT_MS);
 	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
@@ -1479,11 +1906,11 @@ static void devm_unregister(struct kunit *test)
 
 /*
  * Releasing a devres group (a failed probe, a driver's partial teardown)
- * destroys the instance once; the device going away later must not again.
+ * destroys the instance once; the device going away later must not again
+ * (KASAN would report the second destroy).
  */
 static void devm_group_release(struct kunit *test)
 {
-	struct as_ctx *ctx = test->priv;
 	struct alertable_sleep *as;
 	struct as_thread *t;
 	struct device *dev;
@@ -1497,39 +1924,37 @@ static void devm_group_release(struct kunit *test)
 	as = devm_alertable_sleep_create(dev, 4);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, as);
 	devres_close_group(dev, group);
-	ctx->dev_as = as;
 
 	t = as_sleeper(test, as, 3, AS_TEST_LONG_MS);
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
 			      "not asleep, returned %d", t->ret);
 
-	as_watchdog_arm(ctx, AS_TEST_WATCHDOG_MS);
-	ctx->dev_as = NULL;
+	as_guard_arm(&t->guard, AS_TEST_WATCHDOG_MS);
 	KUNIT_EXPECT_EQ(test, devres_release_group(dev, group), 1);
-	stuck = as_watchdog_disarm(ctx);
+	stuck = as_guard_disarm(&t->guard);
 	KUNIT_EXPECT_FALSE_MSG(test, stuck, "the release did not end the sleep");
 	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
 	KUNIT_EXPECT_EQ(test, t->ret, -ESHUTDOWN);
 
-	ctx->dev = NULL;
-	root_device_unregister(dev);
+	kunit_release_action(test, as_device_action, dev);
 }
 
 static struct kunit_case alertable_sleep_lifetime_cases[] = {
 	KUNIT_CASE_PARAM(create_bounds, as_create_gen_params),
-	KUNIT_CASE(default_instance),
 	KUNIT_CASE(destroy_idle),
 	KUNIT_CASE(destroy_ends_sleepers),
+	KUNIT_CASE(destroy_waits_for_sleepers),
 	KUNIT_CASE(destroy_refuses_new_calls),
 	KUNIT_CASE(devm_unregister),
 	KUNIT_CASE(devm_group_release),
+	/* Last: nothing before it may have destroyed the default instance. */
+	KUNIT_CASE(default_instance),
 	{}
 };
 
 static struct kunit_suite alertable_sleep_lifetime_suite = {
 	.name = "alertable_sleep_lifetime",
 	.init = as_test_init,
-	.exit = as_test_exit,
 	.test_cases = alertable_sleep_lifetime_cases,
 };
 

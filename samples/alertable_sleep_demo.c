@@ -2,26 +2,38 @@
 /*
  * alertable_sleep_demo - a sample driver that sleeps with alertable_sleep
  *
- * The module registers a platform device and a driver for it (a real driver
- * would be matched to its hardware by a bus instead). probe() starts
+ * The module creates a platform device and binds its driver to it with
+ * platform_create_bundle() (a real driver would be matched to its hardware
+ * by a bus instead), so that insmod fails when probe() does. probe() starts
  * @workers kernel threads; each one does a round of work (here, a log line)
- * and then sleeps for @period_ms on its own event index. remove() aborts
- * those sleeps, so every worker wakes at once however much of its delay is
- * left, and reaps the threads with kthread_stop(). The instance is destroyed
- * by devm after remove() returns, when nothing can sleep on it or abort it
- * any more.
+ * and then sleeps for @period_ms on its own event index.
+ *
+ * Writing 1 to the device's poll_now attribute stands for the device asking
+ * to be looked at now: it fires an hrtimer, standing in for the device's
+ * interrupt, whose handler aborts the sleep of every worker. Each worker
+ * re-arms its index with alertable_sleep_reset_for_reuse(), does a round at
+ * once and sleeps for a whole period again. The attribute rounds counts the
+ * rounds done so far.
+ *
+ * The driver has no remove(): devm actions undo probe() in reverse order.
+ * On unbind (rmmod), the interrupt is quiesced, kthread_stop() ends each
+ * worker's sleep at once and reaps it, and then the instance is destroyed.
  *
  * For comparison, use_msleep=1 makes the workers sleep with
  * msleep_interruptible() instead, and use_msleep=1 uninterruptible=1 with
- * msleep(). kthread_stop() ends msleep_interruptible() early too (it sets
- * TIF_NOTIFY_SIGNAL, which signal_pending() reports), but nothing ends
- * msleep() early: unloading then waits for the rest of each period.
+ * msleep(). The best their "interrupt" can do is wake_up_process(), after
+ * which both go back to sleep for the rest of the period. kthread_stop()
+ * ends msleep_interruptible() only on kernels where it sets
+ * TIF_NOTIFY_SIGNAL, and never ends msleep().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/hrtimer.h>
+#include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -30,6 +42,7 @@
 #include <linux/platform_device.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 
 #include "alertable_sleep.h"
 
@@ -66,20 +79,23 @@ struct demo_worker {
 	struct demo *demo;
 	struct task_struct *task;
 	unsigned int index;	/* the event index this worker sleeps on */
+	unsigned long rounds;	/* written by the worker only */
 };
 
 struct demo {
 	struct device *dev;
 	struct alertable_sleep *as;
-	unsigned int nr_workers;
+	struct hrtimer irq;	/* stands in for the device's interrupt */
+	atomic64_t irq_at;	/* ktime_get() when it last fired */
+	unsigned int nr_workers;	/* started so far */
 	bool stopping;		/* no worker starts another round */
 	struct demo_worker worker[];
 };
 
 /*
  * A kthread must not return before kthread_stop() is called on it: its task
- * could be freed under kthread_stop(). A worker whose sleep was aborted
- * therefore waits here for remove() to reap it.
+ * could be freed under kthread_stop(). A worker that cannot go on waits here
+ * to be reaped.
  */
 static void demo_wait_for_stop(void)
 {
@@ -91,64 +107,173 @@ static void demo_wait_for_stop(void)
 	__set_current_state(TASK_RUNNING);
 }
 
+/* A real driver would poll or service its hardware here. */
+static void demo_round(struct demo_worker *w, bool polled)
+{
+	struct demo *demo = w->demo;
+
+	WRITE_ONCE(w->rounds, w->rounds + 1);
+	if (polled)
+		dev_info(demo->dev,
+			 "worker %u: round %lu, %lld us after the poll-now interrupt\n",
+			 w->index, w->rounds,
+			 ktime_us_delta(ktime_get(),
+					atomic64_read(&demo->irq_at)));
+	else
+		dev_info(demo->dev, "worker %u: round %lu, next in %u ms\n",
+			 w->index, w->rounds, period_ms);
+}
+
 static int demo_worker_fn(void *data)
 {
 	struct demo_worker *w = data;
 	struct demo *demo = w->demo;
-	unsigned long rounds = 0;
-	int ret = 0;
+	bool polled = false;
+	int ret;
 
-	while (!kthread_should_stop() && !READ_ONCE(demo->stopping)) {
-		/* A real driver would poll or service its hardware here. */
-		dev_info(demo->dev, "worker %u: round %lu, now sleeping %u ms\n",
-			 w->index, ++rounds, period_ms);
+	while (!kthread_should_stop()) {
+		demo_round(w, polled);
 
 		if (use_msleep) {
 			if (uninterruptible)
 				msleep(period_ms);
 			else
 				msleep_interruptible(period_ms);
+			if (READ_ONCE(demo->stopping))
+				break;
 			continue;
 		}
+
 		/*
-		 * 0: the period elapsed, do the next round. -ERESTARTSYS:
-		 * kthread_stop() woke us, the loop condition ends it. Anything
-		 * else ends the loop: -ECANCELED is remove() aborting us.
+		 * 0: the period elapsed. -ECANCELED: the interrupt asked for a
+		 * round now. -ERESTARTSYS: kthread_stop(), which the loop
+		 * condition sees. Anything else is a bug of ours.
 		 */
 		ret = alertable_sleep_sleep(demo->as, w->index, period_ms);
-		if (ret && ret != -ERESTARTSYS)
+		polled = ret == -ECANCELED;
+		if (polled) {
+			/*
+			 * Re-arm before the round, not after: an interrupt that
+			 * comes during the round then aborts the next sleep
+			 * and is served at once, instead of being cleared.
+			 */
+			alertable_sleep_reset_for_reuse(demo->as, w->index);
+		} else if (ret && ret != -ERESTARTSYS) {
+			dev_err(demo->dev, "worker %u: cannot sleep on index %u: %pe\n",
+				w->index, w->index, ERR_PTR(ret));
 			break;
+		}
 	}
-	if (ret && ret != -ECANCELED && ret != -ERESTARTSYS)
-		dev_err(demo->dev, "worker %u: cannot sleep on index %u: %pe\n",
-			w->index, w->index, ERR_PTR(ret));
 
 	demo_wait_for_stop();
 	dev_info(demo->dev, "worker %u: stopped after %lu rounds\n",
-		 w->index, rounds);
+		 w->index, w->rounds);
 	return 0;
 }
 
 /*
- * Abort every sleep first, so that all the workers wake and wind down in
- * parallel, then reap them one by one. Both must be done before the
- * instance is destroyed: a worker that is between two sleeps when destroy
- * runs would make its next call on freed memory. @stopping is for the msleep
- * variants, which nothing wakes: it keeps the workers still asleep from
- * starting another round while kthread_stop() waits for the first ones.
+ * The interrupt handler: ask every worker for a round now. alertable_sleep
+ * aborts from any context. HRTIMER_MODE_REL runs it in hard-IRQ context,
+ * or on PREEMPT_RT in the timer softirq, like a threaded handler; not
+ * HRTIMER_MODE_REL_HARD, which stays in hard IRQ on PREEMPT_RT, where an
+ * abort must not run (its wake-up takes a sleeping spinlock_t there).
  */
-static void demo_stop_workers(struct demo *demo, unsigned int count)
+static enum hrtimer_restart demo_irq(struct hrtimer *timer)
 {
+	struct demo *demo = container_of(timer, struct demo, irq);
+	unsigned int i;
+
+	atomic64_set(&demo->irq_at, ktime_get());
+	for (i = 0; i < demo->nr_workers; i++) {
+		if (use_msleep)	/* the comparison: msleep*() sleep on */
+			wake_up_process(demo->worker[i].task);
+		else
+			alertable_sleep_abort(demo->as, demo->worker[i].index);
+	}
+	return HRTIMER_NORESTART;
+}
+
+static ssize_t poll_now_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct demo *demo = dev_get_drvdata(dev);
+	bool poll;
+	int ret;
+
+	ret = kstrtobool(buf, &poll);
+	if (ret)
+		return ret;
+	if (poll)
+		hrtimer_start(&demo->irq, 0, HRTIMER_MODE_REL);
+	return count;
+}
+static DEVICE_ATTR_WO(poll_now);
+
+static ssize_t rounds_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct demo *demo = dev_get_drvdata(dev);
+	unsigned long rounds = 0;
+	unsigned int i;
+
+	for (i = 0; i < demo->nr_workers; i++)
+		rounds += READ_ONCE(demo->worker[i].rounds);
+	return sysfs_emit(buf, "%lu\n", rounds);
+}
+static DEVICE_ATTR_RO(rounds);
+
+static struct attribute *demo_attrs[] = {
+	&dev_attr_poll_now.attr,
+	&dev_attr_rounds.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(demo);
+
+/*
+ * devm action: stop every worker started so far. kthread_stop() ends a
+ * worker's alertable_sleep_sleep() at once, on every kernel. @stopping is
+ * for the msleep variants, which nothing wakes: it keeps the workers still
+ * asleep from starting another round while kthread_stop() waits for the
+ * first ones.
+ */
+static void demo_stop_workers(void *data)
+{
+	struct demo *demo = data;
+	ktime_t start = ktime_get();
 	unsigned int i;
 
 	WRITE_ONCE(demo->stopping, true);
-	for (i = 0; i < count; i++)
-		alertable_sleep_abort(demo->as, demo->worker[i].index);
-	for (i = 0; i < count; i++)
+	for (i = 0; i < demo->nr_workers; i++)
 		kthread_stop(demo->worker[i].task);
+	dev_info(demo->dev, "unbind: %u workers stopped in %lld us\n",
+		 demo->nr_workers, ktime_us_delta(ktime_get(), start));
 }
 
-static int demo_probe(struct platform_device *pdev)
+/* devm action: quiesce the interrupt; waits for a handler that runs. */
+static void demo_irq_off(void *data)
+{
+	struct demo *demo = data;
+
+	hrtimer_cancel(&demo->irq);
+}
+
+/*
+ * The order of the steps is the order of teardown, reversed: devres runs
+ * its actions last in, first out, after the driver core has removed the
+ * poll_now attribute (which waits for a write in progress). On unbind, and
+ * when probe() fails part way:
+ *
+ * 1. demo_irq_off(), registered last, quiesces the interrupt, whose
+ *    handler uses both the instance and the workers' tasks;
+ * 2. demo_stop_workers(), registered after the instance was created, stops
+ *    every worker. It is registered before the first worker starts and
+ *    stops those started so far, so a failed start needs no unwinding;
+ * 3. devres destroys the instance, registered first, when nothing can
+ *    sleep on it or abort it any more. Destroying it while a worker runs
+ *    would be a use-after-free: a worker between two sleeps owns nothing,
+ *    so destroy would free the instance under its next call.
+ */
+static int demo_setup(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct demo *demo;
@@ -159,7 +284,8 @@ static int demo_probe(struct platform_device *pdev)
 	if (!demo)
 		return -ENOMEM;
 	demo->dev = dev;
-	demo->nr_workers = workers;
+	hrtimer_setup(&demo->irq, demo_irq, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	platform_set_drvdata(pdev, demo);
 
 	if (use_default) {
 		demo->as = alertable_sleep_default();
@@ -169,9 +295,9 @@ static int demo_probe(struct platform_device *pdev)
 					     alertable_sleep_event_count(demo->as),
 					     workers);
 		/*
-		 * An abort is sticky: the last user of these indices (our own
-		 * previous remove(), say) may have left them aborted. -EBUSY
-		 * means another thread is sleeping on one right now.
+		 * An abort is sticky: the last user of these indices may have
+		 * left them aborted. -EBUSY means another thread is sleeping
+		 * on one right now.
 		 */
 		for (i = 0; i < workers; i++) {
 			ret = alertable_sleep_reset_for_reuse(demo->as, i);
@@ -181,49 +307,51 @@ static int demo_probe(struct platform_device *pdev)
 						     i);
 		}
 	} else {
-		/* devm destroys it after demo_remove() has run. */
 		demo->as = devm_alertable_sleep_create(dev, workers);
 		if (IS_ERR(demo->as))
-			return PTR_ERR(demo->as);
+			return dev_err_probe(dev, PTR_ERR(demo->as),
+					     "cannot create an instance\n");
 	}
 
+	ret = devm_add_action_or_reset(dev, demo_stop_workers, demo);
+	if (ret)
+		return ret;
 	for (i = 0; i < workers; i++) {
 		struct demo_worker *w = &demo->worker[i];
 
 		w->demo = demo;
 		w->index = i;
 		w->task = kthread_run(demo_worker_fn, w, "as_demo/%u", i);
-		if (IS_ERR(w->task)) {
-			ret = PTR_ERR(w->task);
-			demo_stop_workers(demo, i);
-			return dev_err_probe(dev, ret, "cannot start worker %u\n",
-					     i);
-		}
+		if (IS_ERR(w->task))
+			return dev_err_probe(dev, PTR_ERR(w->task),
+					     "cannot start worker %u\n", i);
+		demo->nr_workers++;
 	}
 
-	platform_set_drvdata(pdev, demo);
+	ret = devm_add_action_or_reset(dev, demo_irq_off, demo);
+	if (ret)
+		return ret;
+
 	dev_info(dev, "%u workers started, sleeping %u ms with %s\n", workers,
 		 period_ms, !use_msleep ? "alertable_sleep" :
 		 uninterruptible ? "msleep()" : "msleep_interruptible()");
 	return 0;
 }
 
-/* The void remove_new() of 6.1 is what later kernels call remove(). */
-static void demo_remove(struct platform_device *pdev)
-{
-	struct demo *demo = platform_get_drvdata(pdev);
-	ktime_t start = ktime_get();
+/* platform_create_bundle() turns a failed probe into -ENODEV: keep ours. */
+static int demo_probe_error;
 
-	demo_stop_workers(demo, demo->nr_workers);
-	dev_info(&pdev->dev, "remove: %u workers stopped in %lld us\n",
-		 demo->nr_workers, ktime_us_delta(ktime_get(), start));
+static int demo_probe(struct platform_device *pdev)
+{
+	demo_probe_error = demo_setup(pdev);
+	return demo_probe_error;
 }
 
+/* No .probe: platform_create_bundle() binds it once. No .remove: devm. */
 static struct platform_driver demo_driver = {
-	.probe = demo_probe,
-	.remove_new = demo_remove,
 	.driver = {
 		.name = DEMO_NAME,
+		.dev_groups = demo_groups,
 	},
 };
 
@@ -231,34 +359,25 @@ static struct platform_device *demo_pdev;
 
 static int __init demo_init(void)
 {
-	int ret;
-
-	/* Checked here, so that bad values fail insmod, not just probe(). */
+	/* Checked before there is a device to probe. */
 	if (!workers || workers > DEMO_MAX_WORKERS || !period_ms) {
 		pr_err("workers must be 1..%u and period_ms at least 1\n",
 		       DEMO_MAX_WORKERS);
 		return -EINVAL;
 	}
 
-	ret = platform_driver_register(&demo_driver);
-	if (ret)
-		return ret;
-
 	/* Stands in for the device a bus would find; probe() runs now. */
-	demo_pdev = platform_device_register_simple(DEMO_NAME,
-						    PLATFORM_DEVID_NONE,
-						    NULL, 0);
-	if (IS_ERR(demo_pdev)) {
-		platform_driver_unregister(&demo_driver);
-		return PTR_ERR(demo_pdev);
-	}
+	demo_pdev = platform_create_bundle(&demo_driver, demo_probe, NULL, 0,
+					   NULL, 0);
+	if (IS_ERR(demo_pdev))
+		return demo_probe_error ?: PTR_ERR(demo_pdev);
 	return 0;
 }
 module_init(demo_init);
 
 static void __exit demo_exit(void)
 {
-	/* Unbinding runs demo_remove(), then devm destroys the instance. */
+	/* Unbinding runs the devm actions and frees what probe() got. */
 	platform_device_unregister(demo_pdev);
 	platform_driver_unregister(&demo_driver);
 }

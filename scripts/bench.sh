@@ -5,8 +5,10 @@
 # msleep and hrtimer waits in one QEMU boot of Debian's kernel, print one
 # table and keep the raw numbers as JSON.
 #
-#   scripts/bench.sh [NAME=VALUE...]
+#   [KERNEL=<series>] scripts/bench.sh [NAME=VALUE...]
 #
+# KERNEL is one of the kernels of scripts/kernel.sh (5.10, 6.1, 6.1-rt,
+# 6.12, newest, newest-rt; default 6.1).
 # Each NAME=VALUE is a parameter of alertable_sleep_bench.ko (modinfo lists
 # them), e.g. `scripts/bench.sh lat_rounds=1000 timing_sleeps=20` for a
 # quick run. Exit status 0 if the run completed; the figures never fail it
@@ -57,7 +59,7 @@ host="$(nproc) CPUs, load average $load0 before the boot, $load1 after"
 qver=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
 machine="QEMU $qver, TCG (no KVM), 2 vCPUs, 512 MB"
 
-log=$AS_CACHE/vm/bench/console.log
+log=$AS_VM_DIR/bench/console.log
 [ -f "$log" ] || die "no console log at $log"
 rc=0
 python3 "$AS_ROOT/bench/report.py" --vm-rc "$vmrc" --host "$host" \

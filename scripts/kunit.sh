@@ -1,43 +1,71 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make kunit: the KUnit suites of alertable_sleep under UML, run by the
-# kernel's own tools/testing/kunit/kunit.py with KASAN and lockdep on.
+# make kunit [KERNEL=6.1|newest|<series>]: the KUnit suites of alertable_sleep
+# under UML, run by the kernel's own tools/testing/kunit/kunit.py with KASAN
+# and lockdep on, in the Debian kernel source of that series (kernel_tree:
+# linux-source-6.1 by default; newest is the newest that Debian ships, 7.3
+# from trixie-backports today).
 #
-# The module is grafted into the cached linux-source-6.1 tree as
-# drivers/misc/alertable_sleep, and built in $AS_CACHE/kunit-um, which is
-# kept between runs so that a second run rebuilds only what changed.
+# kunit.py, the build and the UML kernel run inside the chroot of the
+# release that ships the source (bookworm for 6.1, trixie for the newest),
+# with its compiler and python3, so the host's tools do not matter. The
+# source tree and the build folder are bind-mounted into the chroot at
+# their own paths, in a mount namespace of this run.
+#
+# The module is grafted into the tree as drivers/misc/alertable_sleep: the
+# shared tree holds only a stub there (and the Kconfig and Makefile lines
+# that name it), and this run mounts its own staged copy of this checkout
+# over the stub, so that two checkouts (a mutant, a CI clone) can run on
+# one tree at once. The build folder, $AS_CACHE/kunit/<version>-<checkout>,
+# is kept between runs, so that a second run rebuilds only what changed;
+# AS_KUNIT_BUILD picks another (a cold build, for one).
+#
 # Results are counted from kunit.py's JSON (one per test case, and one per
-# parameter of a parameterised case). A kunit.py failure, W=1 warnings in
-# the module or the suite, and any lockdep, KASAN or other splat in the full
-# kernel log each add one failure.
+# parameter of a parameterised case; a skipped case counts as neither). A
+# kunit.py failure, no case run at all, W=1 warnings in the module or the
+# suite, and any kernel report (lib.sh's one list) in the full kernel log
+# each add one failure. Ends with "kunit: N passed, N failed".
 set -eu
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# shellcheck disable=SC2086 # a list of packages, split on purpose
-need_pkgs $AS_PKGS_KUNIT
+need_pkgs rsync
 
-tree=$(kernel_tree)
-# Kept between runs; AS_KUNIT_BUILD picks another (a cold build, for one).
-build=${AS_KUNIT_BUILD:-$AS_CACHE/kunit-um}
+series=${KERNEL:-6.1}
+tree=$(kernel_tree "$series")
+suite=$(kernel_spec "${series%-rt}" | cut -d' ' -f1)
+version=${tree##*/linux-source-}
+build=${AS_KUNIT_BUILD:-$AS_CACHE/kunit/$version-$AS_TREE_KEY}
+# This checkout's copy, which the run mounts on the stub in the tree.
+staged=$build.graft
 graft=$tree/drivers/misc/alertable_sleep
 results=$build/alertable_sleep-results.json
 out=$build/alertable_sleep-kunit.out
+log=$build/test.log
+say "KUnit on Linux $version (KERNEL=$series), built in the $suite chroot in $build"
 
-# A copy rather than a symlink to the work tree: kbuild searches the source
-# folder of an object too, so a stale out-of-tree alertable_sleep.o there
-# could be linked into UML. Compare by content (-c) and leave out -t, so a
-# file that changed gets a new mtime (make rebuilds it, even if its content
-# went back in time) and an unchanged one keeps its old mtime (no rebuild).
-say "grafting $AS_ROOT into $graft"
-[ -L "$graft" ] && rm -f "$graft"
-mkdir -p "$graft"
-rsync -rlc --delete --delete-excluded \
-	--include='/*.[ch]' --include=/Kbuild --include=/Kconfig \
-	--include=/kunit/ --include=/kunit/Kbuild --include='/kunit/*.[ch]' \
-	--exclude='*' "$AS_ROOT/" "$graft/"
+# kchroot CMD...: run CMD in the chroot of $suite, with the tree, the build
+# folder and this checkout's graft mounted at their own paths, /proc, and a
+# tmpfs at /dev/shm, where UML keeps its memory file. Nothing stays mounted.
+kchroot() {
+	local dir
+	dir=$(chroot_dir "$suite")
+	mkdir -p "$dir$tree" "$dir$build" "$dir/dev/shm"
+	# shellcheck disable=SC2016 # expanded by sh -c
+	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		unshare --mount --propagation private sh -c '
+		d=$1 t=$2 b=$3 g=$4
+		shift 4
+		mount -t proc proc "$d/proc" &&
+		mount --bind "$t" "$d$t" &&
+		mount --bind "$g" "$d$t/drivers/misc/alertable_sleep" &&
+		mount --bind "$b" "$d$b" &&
+		mount -t tmpfs tmpfs "$d/dev/shm" &&
+		exec chroot "$d" "$@"' sh "$dir" "$tree" "$build" "$staged" "$@"
+}
 
 # add_line FILE LINE [BEFORE]: add LINE to FILE once, before the last line
 # if that is BEFORE, else at the end.
@@ -51,11 +79,23 @@ add_line() {
 		printf '%s\n' "$line" >>"$file"
 	fi
 }
-add_line "$tree/drivers/misc/Kconfig" \
-	'source "drivers/misc/alertable_sleep/Kconfig"' endmenu
-# shellcheck disable=SC2016 # make's $(...), not the shell's
-add_line "$tree/drivers/misc/Makefile" \
-	'obj-$(CONFIG_ALERTABLE_SLEEP)		+= alertable_sleep/'
+
+# The shared tree, once: the stub and the lines that name it. The stub
+# keeps the tree configurable outside this script (check-debug builds it).
+(
+	flock 9
+	mkdir -p "$graft"
+	stub='# alertable_sleep: scripts/kunit.sh mounts the module over this folder'
+	for f in Kconfig Kbuild; do
+		[ "$(cat "$graft/$f" 2>/dev/null)" = "$stub" ] ||
+			printf '%s\n' "$stub" >"$graft/$f"
+	done
+	add_line "$tree/drivers/misc/Kconfig" \
+		'source "drivers/misc/alertable_sleep/Kconfig"' endmenu
+	# shellcheck disable=SC2016 # make's $(...), not the shell's
+	add_line "$tree/drivers/misc/Makefile" \
+		'obj-$(CONFIG_ALERTABLE_SLEEP)		+= alertable_sleep/'
+) 9>"$tree.lock"
 
 # kunit.py builds with O=, which kbuild refuses if the source tree was
 # configured in place. Another job's leftovers are not ours to delete.
@@ -63,21 +103,32 @@ if [ -e "$tree/.config" ] || [ -d "$tree/include/config" ]; then
 	die "$tree is configured in place; run 'make -C $tree mrproper' first"
 fi
 
-mkdir -p "$build"
+# A copy rather than the work tree itself: kbuild searches the source
+# folder of an object too, so a stale out-of-tree alertable_sleep.o there
+# could be linked into UML. Compare by content (-c) and leave out -t, so a
+# file that changed gets a new mtime (make rebuilds it, even if its content
+# went back in time) and an unchanged one keeps its old mtime (no rebuild).
+say "staging $AS_ROOT in $staged"
+mkdir -p "$build" "$staged"
+rsync -rlc --delete --delete-excluded \
+	--include='/*.[ch]' --include=/Kbuild --include=/Kconfig \
+	--include=/compat/ --include='/compat/*.h' --include=/compat/Kbuild.include \
+	--include=/kunit/ --include=/kunit/Kbuild --include='/kunit/*.[ch]' \
+	--include=/kunit/.kunitconfig \
+	--exclude='*' "$AS_ROOT/" "$staged/"
+
 rm -f "$build/drivers/misc/alertable_sleep/kunit/Kbuild"
 # Old results must never be counted as this run's.
-rm -f "$results" "$out" "$build/test.log"
+rm -f "$results" "$out" "$log"
 
-say "kunit.py run --arch=um in $build (a first build takes several minutes)"
+say "kunit.py run --arch=um (a first build takes 5 to 10 minutes)"
 start=$(date +%s)
 set +e
-(
-	cd "$tree" &&
-	python3 tools/testing/kunit/kunit.py run --arch=um \
-		--kunitconfig="$AS_ROOT/kunit/.kunitconfig" \
-		--build_dir="$build" --jobs=2 --timeout=300 \
-		--json="$results" 'alertable_sleep*'
-) 2>&1 | tee "$out"
+# shellcheck disable=SC2016 # expanded by the chroot's shell
+kchroot sh -c 'cd "$0" && exec python3 tools/testing/kunit/kunit.py run \
+	--arch=um --kunitconfig=drivers/misc/alertable_sleep/kunit/.kunitconfig \
+	--build_dir="$1" --jobs=2 --timeout=300 --json="$2" "alertable_sleep*"' \
+	"$tree" "$build" "$results" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
 say "kunit.py exited with $rc after $(($(date +%s) - start)) s"
@@ -86,36 +137,38 @@ passed=0
 failed=0
 
 # Count the leaf test cases of kunit.py's JSON (KernelCI layout: groups
-# with sub_groups and test_cases). Prints "PASSED FAILED", then the names
-# of the cases that did not pass.
+# with sub_groups and test_cases). Prints "PASSED FAILED SKIPPED", then
+# the names of the cases that did not pass, and of those skipped.
 if [ -s "$results" ]; then
-	counts=$(python3 - "$results" <<'EOF'
+	counts=$(kchroot python3 - "$results" <<'EOF'
 import json
 import sys
 
-passed, bad = 0, []
+passed, bad, skipped = 0, [], []
 
 def walk(group, path):
     global passed
     for sub in group.get("sub_groups", []):
         walk(sub, path + [sub["name"]])
     for case in group.get("test_cases", []):
+        name = ".".join(path + [case["name"]])
         if case["status"] == "PASS":
             passed += 1
+        elif case["status"] == "SKIP":
+            skipped.append("%s SKIP" % name)
         else:
-            bad.append("%s %s" % (".".join(path + [case["name"]]),
-                                  case["status"]))
+            bad.append("%s %s" % (name, case["status"]))
 
 with open(sys.argv[1]) as f:
     walk(json.load(f), [])
-print(passed, len(bad))
-for b in bad:
+print(passed, len(bad), len(skipped))
+for b in bad + skipped:
     print(b)
 EOF
-	) || counts="0 1"
-	read -r passed failed <<<"$(head -n 1 <<<"$counts")"
-	if [ "$failed" -gt 0 ]; then
-		say "test cases that did not pass:"
+	) || counts="0 1 0"
+	read -r passed failed skipped <<<"$(head -n 1 <<<"$counts")"
+	if [ "$((failed + skipped))" -gt 0 ]; then
+		say "test cases that did not pass ($failed failed, $skipped skipped):"
 		tail -n +2 <<<"$counts" | sed 's/^/    /'
 	fi
 else
@@ -137,15 +190,15 @@ fi
 # files: the .o files and their command lines stay as kunit.py built them.
 if [ -f "$build/.config" ]; then
 	w1=()
-	for f in "$graft"/*.c "$graft"/kunit/*.c; do
-		f=${f#"$tree"/}
+	for f in "$staged"/*.c "$staged"/kunit/*.c; do
+		f=drivers/misc/alertable_sleep/${f#"$staged"/}
 		w1+=("${f%.c}.s")
 	done
 	say "W=1 compile of ${w1[*]}"
 	w1log=$build/alertable_sleep-w1.log
 	# Only ours: the prepare step warns about arch/um files under W=1.
 	ours='drivers/misc/alertable_sleep/[^:]*:[0-9]+:[0-9]+: (warning|error):'
-	if ! make -s -C "$tree" ARCH=um O="$build" W=1 "${w1[@]}" \
+	if ! kchroot make -s -C "$tree" ARCH=um O="$build" W=1 "${w1[@]}" \
 		>"$w1log" 2>&1; then
 		tail -n 20 "$w1log"
 		say "the W=1 compile failed"
@@ -159,22 +212,21 @@ if [ -f "$build/.config" ]; then
 	fi
 fi
 
-# The checkers report on the console, not through KUnit: a splat while a
+# The checkers report on the console, not through KUnit: a report while a
 # case passes must still fail the run, as one more failure.
-log=$build/test.log
-splats='possible circular locking|inconsistent lock state|possible recursive locking|BUG: |WARNING: |sleeping function called from invalid context|Oops|Kernel panic|blocked for more than|UBSAN: '
 if [ -s "$log" ]; then
-	if grep -qE -- "$splats" "$log"; then
-		say "the kernel log has splats:"
-		grep -nE -- "$splats" "$log" | head -n 40 | sed 's/^/    /'
+	if reports=$(kernel_reports "$log"); then
+		printf '%s\n' "$reports" | sed 's/^/    /'
+		say "the kernel log has reports (above): $log"
 		failed=$((failed + 1))
 	else
-		say "kernel log clean of lockdep/KASAN/BUG/WARNING: $log"
+		say "kernel log clean of kernel reports: $log"
 	fi
 else
 	say "no kernel log ($log)"
 	[ "$rc" -ne 0 ] || failed=$((failed + 1))
 fi
 
+say "KUnit on Linux $version took $(($(date +%s) - start)) s"
 total kunit "$passed" "$failed"
 [ "$failed" -eq 0 ]

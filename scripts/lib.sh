@@ -92,10 +92,12 @@ build_modules() {
 # package is installed and extracted anew. Used for kunit.py, and, on
 # 6.1, for checkpatch.pl, kernel-doc and the check-debug kernel.
 kernel_tree() {
-	local series=${1:-6.1} suite from pkg ver have target=() root tree tmp
+	local series=${1:-6.1} spec suite from pkg ver have target=()
+	local root tree tmp
 	series=${series%-rt}
-	read -r suite _ from <<<"$(kernel_spec "$series")" ||
+	spec=$(kernel_spec "$series") ||
 		die "unknown kernel series '$series': one of $AS_KERNELS_ALL"
+	read -r suite _ from <<<"$spec"
 	[ "$from" = - ] || target=(-t "$from")
 	{
 		chroot_ensure "$suite"
@@ -114,9 +116,10 @@ kernel_tree() {
 			die "no $pkg in $suite${target[*]:+ (${target[1]})}"
 		# 7.3.4-1~bpo13+1 -> 7.3.4
 		tree=$AS_CACHE/linux-source-${ver%%[-~+]*}
-		say "kernel source $1: $pkg $ver (Debian $suite${target[*]:+, ${target[1]}}) in $tree"
+		say "kernel source ${1:-6.1}: $pkg $ver (Debian $suite${target[*]:+, ${target[1]}}) in $tree"
 		(
 			flock 9
+			# shellcheck disable=SC2016 # dpkg's ${Version}
 			have=$(in_chroot "$suite" dpkg-query -W -f='${Version}' \
 				"$pkg" 2>/dev/null || true)
 			if [ "$have" != "$ver" ]; then

@@ -1,13 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * alertable_sleep_vmtest - the alertable_sleep contract, checked on a real
- * SMP kernel by a separate module that links against the exports
+ * alertable_sleep_vmtest - what only a real SMP kernel shows about
+ * alertable_sleep, checked by a separate module that links against its
+ * exports
  *
- * All checks run in module_init and each reports one line,
- * "alertable_sleep_vmtest: ok NAME" or "alertable_sleep_vmtest: FAIL NAME:
- * why", then a line "alertable_sleep_vmtest: done: P passed, F failed".
- * tests/vm-test.sh, run inside the VM, reads those lines. Init returns 0
- * either way, so that the module can be seen holding alertable_sleep.
+ * The single-CPU contract (return codes, sticky aborts, resets, -EBUSY,
+ * signals, timeouts, never early) is the KUnit suite's (kunit/). This
+ * module checks what needs two CPUs, real interrupts or module loading:
+ * the eventcount parameter as a client sees it; an abort from the other
+ * CPU in each context the kernel-doc promises (a kthread, under a
+ * spinlock_t and a raw_spinlock_t, hard IRQ by an hrtimer and by an
+ * irq_work, softirq by an hrtimer and by a timer_list), PREEMPT_RT
+ * included; a reset from hard IRQ; kthread_stop() of a sleeping kthread;
+ * and that destroy waits for the sleepers it woke.
+ *
+ * Every check runs in module_init, which prints a KTAP document (see
+ * as_test.h): one result per check, SKIP where the machine cannot run it.
+ * tests/vm-test.sh nests it in the stage's document. Init returns 0 either
+ * way, so that the module can be seen holding alertable_sleep.
+ *
+ * With observe=1 it runs no check: it puts one sleeper on each of the
+ * first four indices of the module-wide instance and aborts them when it is
+ * unloaded, for tests/vm-test.sh to watch in the tracepoints and debugfs.
  *
  * Checks assert behaviour only. Where a bound on time is needed to tell
  * "woken" from "slept it out", it is a tenth or less of the sleep asked for.
@@ -19,122 +33,62 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/irq_work.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/preempt.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
 
 #include "alertable_sleep.h"
+#include "as_test.h"
 
 static unsigned int expect_events = 8;
 module_param(expect_events, uint, 0444);
 MODULE_PARM_DESC(expect_events,
 		 "eventcount that alertable_sleep was loaded with (default 8)");
 
+static bool observe;
+module_param(observe, bool, 0444);
+MODULE_PARM_DESC(observe,
+		 "Run no check: sleep on indices 0..3 of the module-wide instance until unloaded, then abort them");
+
 /* A sleep that the check expects to be cut short. */
 #define LONG_MS		15000U
 /* Much less than LONG_MS: "woken early", not "slept it out". */
 #define WOKEN_MS	(LONG_MS / 10)
-/* How long to wait for a thread to get somewhere before giving up. */
-#define WAIT_MS		10000U
-
-static unsigned int passed, failed;
-
-static __printf(3, 4) bool check(const char *name, bool ok,
-				 const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	if (ok) {
-		passed++;
-		pr_info("ok %s\n", name);
-		return true;
-	}
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	failed++;
-	pr_err("FAIL %s: %pV\n", name, &vaf);
-	va_end(args);
-	return false;
-}
-
-static s64 ms_since(ktime_t start)
-{
-	return ktime_ms_delta(ktime_get(), start);
-}
-
-/* Wait as a kthread must before it returns: until kthread_stop(). */
-static void wait_for_stop(void)
-{
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-}
-
-/*
- * True once a thread sleeps on @index: reset_for_reuse() is refused only
- * then. Only used on indices that are not aborted, where a successful
- * reset changes nothing.
- */
-static bool wait_sleeping(struct alertable_sleep *as, unsigned int index)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(WAIT_MS);
-
-	while (alertable_sleep_reset_for_reuse(as, index) != -EBUSY) {
-		if (time_after(jiffies, end))
-			return false;
-		usleep_range(200, 500);
-	}
-	return true;
-}
 
 /* A kthread that sleeps once on an index and records what it got. */
 struct sleeper {
 	struct alertable_sleep *as;
 	unsigned int index;
 	unsigned int msecs;
-	bool allow_sig;		/* take SIGUSR1, then sleep again */
 	struct task_struct *task;
 	struct completion done;
 	int ret;
-	int ret_again;		/* the sleep after the signal */
 	int cpu;		/* where the sleep returned */
 	ktime_t returned;
-	s64 slept_ms;
 };
 
 static int sleeper_fn(void *data)
 {
 	struct sleeper *s = data;
-	ktime_t start;
 
-	if (s->allow_sig)
-		allow_signal(SIGUSR1);
-	start = ktime_get();
 	s->ret = alertable_sleep_sleep(s->as, s->index, s->msecs);
 	s->returned = ktime_get();
 	s->cpu = raw_smp_processor_id();
-	s->slept_ms = ktime_ms_delta(s->returned, start);
-	if (s->allow_sig) {
-		/* The signal must not have left the index unusable. */
-		flush_signals(current);
-		s->ret_again = alertable_sleep_sleep(s->as, s->index, 20);
-	}
 	complete(&s->done);
-	wait_for_stop();
+	as_test_wait_for_stop();
 	return s->ret;
 }
 
+/* Starts a sleeper on @index, bound to @cpu unless it is negative. */
 static int sleeper_start(struct sleeper *s, struct alertable_sleep *as,
 			 unsigned int index, unsigned int msecs, int cpu)
 {
@@ -142,7 +96,6 @@ static int sleeper_start(struct sleeper *s, struct alertable_sleep *as,
 	s->index = index;
 	s->msecs = msecs;
 	s->ret = 1;
-	s->ret_again = 1;
 	init_completion(&s->done);
 	s->task = kthread_create(sleeper_fn, s, "as_vmtest/%u", index);
 	if (IS_ERR(s->task))
@@ -156,7 +109,7 @@ static int sleeper_start(struct sleeper *s, struct alertable_sleep *as,
 static bool sleeper_wait(struct sleeper *s)
 {
 	return wait_for_completion_timeout(&s->done,
-					   msecs_to_jiffies(WAIT_MS)) != 0;
+					   msecs_to_jiffies(AS_TEST_WAIT_MS));
 }
 
 /* The sleeps are finite or end on kthread_stop(), so this returns. */
@@ -167,615 +120,606 @@ static void sleeper_stop(struct sleeper *s)
 	s->task = NULL;
 }
 
-/* Reports only a failure: the check that asks reports its own success. */
+/* --- the module parameter, as a client sees it ------------------------ */
+
+static void check_default_instance(const char *name)
+{
+	struct alertable_sleep *as = alertable_sleep_default();
+	unsigned int n = alertable_sleep_event_count(as);
+	int last, beyond;
+
+	last = alertable_sleep_sleep(as, expect_events - 1, 0);
+	beyond = alertable_sleep_sleep(as, expect_events, 0);
+	ktap_result(name, as && n == expect_events && !last &&
+		    beyond == -EINVAL,
+		    "default() has %u indices, want %u; sleep(0) on index %u gave %d, on %u gave %d",
+		    n, expect_events, expect_events - 1, last, expect_events,
+		    beyond);
+}
+
+/* --- an abort (or a reset) from the other CPU, in a given context ----- */
+
+enum remote_ctx {
+	CTX_KTHREAD,		/* process context */
+	CTX_SPINLOCK,		/* under spin_lock_irqsave() */
+	CTX_RAW_SPINLOCK,	/* under raw_spin_lock_irqsave() */
+	CTX_HARD_HRTIMER,	/* hard IRQ, PREEMPT_RT too */
+	CTX_IRQ_WORK,		/* hard IRQ (IPI); its thread on PREEMPT_RT */
+	CTX_SOFT_HRTIMER,	/* softirq */
+	CTX_TIMER_LIST,		/* softirq */
+};
+
+enum remote_op {
+	OP_ABORT,
+	OP_ABORT_ALL,
+	OP_RESET,		/* of the sleeper's index, and of an idle one */
+};
+
+/*
+ * The sleeper sleeps on index 0 on CPU 0; a kthread bound to CPU 1 waits
+ * until it is inside and then does @op in context @ctx, on CPU 1.
+ */
+struct remote {
+	enum remote_ctx ctx;
+	enum remote_op op;
+	struct alertable_sleep *as;
+	struct hrtimer hrt;
+	struct timer_list tl;
+	struct irq_work iw;
+	struct completion done;
+	bool saw_sleeper;
+	/* what the context saw */
+	bool fired;
+	bool hardirq;
+	bool softirq;
+	bool irqs_off;
+	int cpu;
+	ktime_t when;		/* just before the call */
+	int ret;		/* of the sleeper's index */
+	int ret_idle;		/* OP_RESET: of the aborted, idle index 1 */
+};
+
+static DEFINE_SPINLOCK(vmtest_lock);
+static DEFINE_RAW_SPINLOCK(vmtest_raw_lock);
+
+static void remote_run(struct remote *r)
+{
+	r->hardirq = in_hardirq();
+	r->softirq = in_serving_softirq();
+	r->irqs_off = irqs_disabled();
+	r->cpu = raw_smp_processor_id();
+	r->when = ktime_get();
+	switch (r->op) {
+	case OP_ABORT:
+		r->ret = alertable_sleep_abort(r->as, 0);
+		break;
+	case OP_ABORT_ALL:
+		alertable_sleep_abort_all(r->as);
+		r->ret = 0;
+		break;
+	case OP_RESET:
+		r->ret = alertable_sleep_reset_for_reuse(r->as, 0);
+		r->ret_idle = alertable_sleep_reset_for_reuse(r->as, 1);
+		break;
+	}
+	/* Release: the results are written before fired. */
+	smp_store_release(&r->fired, true);
+}
+
+static enum hrtimer_restart remote_hrtimer_fn(struct hrtimer *t)
+{
+	remote_run(container_of(t, struct remote, hrt));
+	return HRTIMER_NORESTART;
+}
+
+static void remote_timer_fn(struct timer_list *t)
+{
+	remote_run(container_of(t, struct remote, tl));
+}
+
+static void remote_irq_work_fn(struct irq_work *w)
+{
+	remote_run(container_of(w, struct remote, iw));
+}
+
+static int remote_fn(void *data)
+{
+	struct remote *r = data;
+	unsigned long flags;
+	ktime_t end;
+
+	r->saw_sleeper = as_test_wait_sleeping(r->as, 0, NULL);
+	switch (r->ctx) {
+	case CTX_KTHREAD:
+		remote_run(r);
+		break;
+	case CTX_SPINLOCK:
+		spin_lock_irqsave(&vmtest_lock, flags);
+		remote_run(r);
+		spin_unlock_irqrestore(&vmtest_lock, flags);
+		break;
+	case CTX_RAW_SPINLOCK:
+		raw_spin_lock_irqsave(&vmtest_raw_lock, flags);
+		remote_run(r);
+		raw_spin_unlock_irqrestore(&vmtest_raw_lock, flags);
+		break;
+	case CTX_HARD_HRTIMER:
+		hrtimer_start(&r->hrt, ms_to_ktime(1),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+		break;
+	case CTX_SOFT_HRTIMER:
+		hrtimer_start(&r->hrt, ms_to_ktime(1),
+			      HRTIMER_MODE_REL_PINNED_SOFT);
+		break;
+	case CTX_TIMER_LIST:
+		r->tl.expires = jiffies + 1;
+		add_timer_on(&r->tl, 1);
+		break;
+	case CTX_IRQ_WORK:
+		irq_work_queue(&r->iw);	/* a self-IPI of CPU 1 */
+		break;
+	}
+	end = ktime_add_ms(ktime_get(), AS_TEST_WAIT_MS);
+	/*
+	 * The timer or the IPI fires on this CPU, once this thread sleeps.
+	 * Acquire: pairs with remote_run()'s release.
+	 */
+	while (!smp_load_acquire(&r->fired) && ktime_before(ktime_get(), end))
+		usleep_range(200, 500);
+	complete(&r->done);
+	as_test_wait_for_stop();
+	return 0;
+}
+
+struct context_case {
+	const char *name;
+	enum remote_ctx ctx;
+	enum remote_op op;
+};
+
 static bool two_cpus(const char *name)
 {
 	if (cpu_online(0) && cpu_online(1))
 		return true;
-	return check(name, false, "needs CPUs 0 and 1 online, %u online",
-		     num_online_cpus());
+	ktap_skip(name, "needs CPUs 0 and 1 online, %u online",
+		  num_online_cpus());
+	return false;
 }
 
-static void check_create_range(void)
+/* Whether @r ran in the context that @ctx stands for. */
+static bool remote_context_ok(const struct remote *r)
 {
-	static const unsigned int bad[] = { 0, ALERTABLE_SLEEP_MAX_EVENTS + 1,
-					    UINT_MAX };
-	static const unsigned int good[] = { 1, ALERTABLE_SLEEP_MAX_EVENTS };
-	struct alertable_sleep *as = NULL;
-	unsigned int i, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		as = alertable_sleep_create(bad[i]);
-		if (PTR_ERR_OR_ZERO(as) != -EINVAL)
-			break;
+	switch (r->ctx) {
+	case CTX_KTHREAD:
+		return !r->hardirq && !r->softirq && !r->irqs_off;
+	case CTX_SPINLOCK:
+		/* spin_lock_irqsave() leaves IRQs on with PREEMPT_RT. */
+		return !r->hardirq &&
+			(r->irqs_off || IS_ENABLED(CONFIG_PREEMPT_RT));
+	case CTX_RAW_SPINLOCK:
+		return !r->hardirq && r->irqs_off;
+	case CTX_HARD_HRTIMER:
+		return r->hardirq;
+	case CTX_IRQ_WORK:
+		/* Not IRQ_WORK_HARD_IRQ: its own thread with PREEMPT_RT. */
+		return r->hardirq == !IS_ENABLED(CONFIG_PREEMPT_RT);
+	case CTX_SOFT_HRTIMER:
+	case CTX_TIMER_LIST:
+		return !r->hardirq && r->softirq;
 	}
-	alertable_sleep_destroy(i < ARRAY_SIZE(bad) ? as : NULL);
-	check("create_rejects_0_and_above_65536", i == ARRAY_SIZE(bad),
-	      "create(%u) gave %pe, want -EINVAL", bad[min_t(unsigned int, i,
-	      ARRAY_SIZE(bad) - 1)], as);
-
-	for (i = 0; i < ARRAY_SIZE(good); i++) {
-		as = alertable_sleep_create(good[i]);
-		n = alertable_sleep_event_count(as);
-		alertable_sleep_destroy(as);
-		if (IS_ERR_OR_NULL(as) || n != good[i])
-			break;
-	}
-	check("create_accepts_1_and_65536", i == ARRAY_SIZE(good),
-	      "create(%u) gave %pe with %u indices",
-	      good[min_t(unsigned int, i, ARRAY_SIZE(good) - 1)], as, n);
+	return false;
 }
 
-static void check_default_instance(void)
+static void check_context(const struct context_case *c)
 {
-	struct alertable_sleep *as = alertable_sleep_default();
-	unsigned int last = expect_events - 1;
-	int ret1, ret2, ret3;
-
-	if (!check("default_instance_sized_by_eventcount",
-		   !IS_ERR_OR_NULL(as) &&
-		   alertable_sleep_event_count(as) == expect_events,
-		   "default() is %p with %u indices, want %u", as,
-		   alertable_sleep_event_count(as), expect_events))
-		return;
-
-	ret1 = alertable_sleep_abort(as, last);
-	ret2 = alertable_sleep_sleep(as, last, LONG_MS);
-	ret3 = alertable_sleep_reset_for_reuse(as, last);
-	check("default_instance_usable",
-	      !ret1 && ret2 == -ECANCELED && !ret3 &&
-	      !alertable_sleep_sleep(as, last, 1),
-	      "abort %d, sleep after abort %d, reset %d", ret1, ret2, ret3);
-}
-
-static void check_einval(void)
-{
-	struct alertable_sleep *bad_ptr = ERR_PTR(-ENOMEM);
-	struct alertable_sleep *as = alertable_sleep_create(4);
-	int r[10];
-
-	if (IS_ERR(as)) {
-		check("bad_instance_or_index_einval", false, "create: %pe", as);
-		return;
-	}
-	r[0] = alertable_sleep_sleep(NULL, 0, 1);
-	r[1] = alertable_sleep_sleep(bad_ptr, 0, 1);
-	r[2] = alertable_sleep_sleep(as, 4, 1);
-	r[3] = alertable_sleep_sleep(as, UINT_MAX, 1);
-	r[4] = alertable_sleep_abort(NULL, 0);
-	r[5] = alertable_sleep_abort(bad_ptr, 0);
-	r[6] = alertable_sleep_abort(as, 4);
-	r[7] = alertable_sleep_reset_for_reuse(NULL, 0);
-	r[8] = alertable_sleep_reset_for_reuse(bad_ptr, 0);
-	r[9] = alertable_sleep_reset_for_reuse(as, 4);
-	/* These return nothing: they must just ignore what they are given. */
-	alertable_sleep_abort_all(NULL);
-	alertable_sleep_abort_all(bad_ptr);
-	alertable_sleep_destroy(NULL);
-	alertable_sleep_destroy(bad_ptr);
-
-	check("bad_instance_or_index_einval",
-	      r[0] == -EINVAL && r[1] == -EINVAL && r[2] == -EINVAL &&
-	      r[3] == -EINVAL && r[4] == -EINVAL && r[5] == -EINVAL &&
-	      r[6] == -EINVAL && r[7] == -EINVAL && r[8] == -EINVAL &&
-	      r[9] == -EINVAL && !alertable_sleep_event_count(NULL) &&
-	      !alertable_sleep_event_count(bad_ptr),
-	      "sleep %d %d %d %d, abort %d %d %d, reset %d %d %d",
-	      r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]);
-	/* The bad index must not have touched the good ones. */
-	check("bad_index_leaves_others_alone",
-	      !alertable_sleep_sleep(as, 3, 0),
-	      "index 3 is not idle after abort(4)");
-	alertable_sleep_destroy(as);
-}
-
-static void check_timeouts(struct alertable_sleep *as)
-{
-	static const unsigned int ms[] = { 1, 1, 2, 3, 5, 10, 17, 33, 100,
-					   250 };
-	ktime_t start;
-	unsigned int i;
-	s64 took;
-	int ret;
-
-	start = ktime_get();
-	ret = alertable_sleep_sleep(as, 0, 0);
-	took = ms_since(start);
-	check("zero_msecs_returns_at_once", !ret && took < WOKEN_MS,
-	      "sleep(0) gave %d after %lld ms", ret, took);
-
-	for (i = 0; i < ARRAY_SIZE(ms); i++) {
-		start = ktime_get();
-		ret = alertable_sleep_sleep(as, 1, ms[i]);
-		took = ktime_us_delta(ktime_get(), start);
-		if (ret || took < ms[i] * USEC_PER_MSEC)
-			break;
-	}
-	/* 0 only once the whole delay has passed by ktime_get(). */
-	check("timeout_returns_0_not_early", i == ARRAY_SIZE(ms),
-	      "sleep(%u ms) gave %d after %lld us",
-	      ms[min_t(unsigned int, i, ARRAY_SIZE(ms) - 1)], ret, took);
-}
-
-/* A kthread on CPU 1 that aborts an index once a thread sleeps on it. */
-struct aborter {
+	struct task_struct *t = NULL;
 	struct alertable_sleep *as;
-	unsigned int index;
-	bool saw_sleeper;
-	int ret;
-	int cpu;
-	ktime_t when;
-	struct completion done;
-};
+	struct remote *r;
+	struct sleeper s = { };
+	bool fired, woke, others = true, inside_after = false;
+	unsigned int i;
+	int after = 1;
+	s64 late = -1;
 
-static int aborter_fn(void *data)
-{
-	struct aborter *a = data;
-
-	a->saw_sleeper = wait_sleeping(a->as, a->index);
-	a->cpu = raw_smp_processor_id();
-	a->when = ktime_get();
-	a->ret = alertable_sleep_abort(a->as, a->index);
-	complete(&a->done);
-	wait_for_stop();
-	return 0;
-}
-
-static void check_abort_other_cpu(struct alertable_sleep *as)
-{
-	const char *name = "abort_from_other_cpu_kthread";
-	struct task_struct *t;
-	struct aborter a = { .as = as, .index = 0, .ret = 1 };
-	struct sleeper s;
-	s64 late;
-
-	if (!two_cpus(name))
+	if (!two_cpus(c->name))
 		return;
-	init_completion(&a.done);
-	if (sleeper_start(&s, as, 0, ALERTABLE_SLEEP_INFINITE, 0)) {
-		check(name, false, "cannot start the sleeper");
-		return;
+	r = kzalloc_obj(*r, GFP_KERNEL);
+	as = alertable_sleep_create(4);
+	if (!r || IS_ERR(as)) {
+		ktap_result(c->name, false, "cannot allocate: create gave %pe",
+			    as);
+		goto out_destroy;
 	}
-	t = kthread_create(aborter_fn, &a, "as_vmtest_abort");
+	r->ctx = c->ctx;
+	r->op = c->op;
+	r->as = as;
+	r->ret = 1;
+	r->ret_idle = 1;
+	init_completion(&r->done);
+	hrtimer_setup(&r->hrt, remote_hrtimer_fn, CLOCK_MONOTONIC,
+		      c->ctx == CTX_SOFT_HRTIMER ? HRTIMER_MODE_REL_PINNED_SOFT :
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	timer_setup(&r->tl, remote_timer_fn, TIMER_PINNED);
+	init_irq_work(&r->iw, remote_irq_work_fn);
+	/* A reset must find index 1 aborted and idle. */
+	if (c->op == OP_RESET)
+		alertable_sleep_abort(as, 1);
+
+	if (sleeper_start(&s, as, 0, LONG_MS, 0)) {
+		ktap_result(c->name, false, "cannot start the sleeper");
+		goto out_destroy;
+	}
+	t = kthread_create(remote_fn, r, "as_vmtest_ctx");
 	if (IS_ERR(t)) {
-		check(name, false, "cannot start the aborter: %pe", t);
-		alertable_sleep_abort(as, 0);
-		sleeper_stop(&s);
-		return;
+		ktap_result(c->name, false, "cannot start the aborter: %pe", t);
+		t = NULL;
+		goto out_stop;
 	}
 	kthread_bind(t, 1);
 	wake_up_process(t);
+	wait_for_completion(&r->done);
+	/* Acquire: pairs with remote_run()'s release. */
+	fired = smp_load_acquire(&r->fired);
 
-	if (!sleeper_wait(&s)) {
-		check(name, false, "the sleeper did not return in %u ms",
-		      WAIT_MS);
-	} else {
-		wait_for_completion(&a.done);
-		late = ktime_ms_delta(s.returned, a.when);
-		check(name,
-		      a.saw_sleeper && !a.ret && s.ret == -ECANCELED &&
-		      s.cpu == 0 && a.cpu == 1 && late < WOKEN_MS,
-		      "saw sleeper %d, abort %d on CPU %d, sleep %d on CPU %d %lld ms after",
-		      a.saw_sleeper, a.ret, a.cpu, s.ret, s.cpu, late);
+	if (c->op == OP_RESET) {
+		/* Refused under the sleeper, which must sleep on. */
+		inside_after = alertable_sleep_reset_for_reuse(as, 0) == -EBUSY;
+		after = alertable_sleep_sleep(as, 1, 0);
+		alertable_sleep_abort(as, 0);
 	}
+	woke = sleeper_wait(&s);
+	if (woke)
+		late = ktime_ms_delta(s.returned, r->when);
+	if (c->op == OP_ABORT_ALL)
+		for (i = 1; i < 4; i++)
+			others &= alertable_sleep_sleep(as, i, 0) == -ECANCELED;
+
+	if (c->op == OP_RESET)
+		ktap_result(c->name,
+			    r->saw_sleeper && fired &&
+			    remote_context_ok(r) && r->cpu == 1 &&
+			    r->ret == -EBUSY && !r->ret_idle && inside_after &&
+			    !after && woke && s.ret == -ECANCELED,
+			    "saw sleeper %d; fired %d on CPU %d (hardirq %d softirq %d irqs off %d); reset under the sleeper %d, of the idle index %d; sleeper inside after %d, idle index sleeps %d; sleeper %d",
+			    r->saw_sleeper, fired, r->cpu, r->hardirq,
+			    r->softirq, r->irqs_off, r->ret, r->ret_idle,
+			    inside_after, after, s.ret);
+	else
+		ktap_result(c->name,
+			    r->saw_sleeper && fired &&
+			    remote_context_ok(r) && r->cpu == 1 && !r->ret &&
+			    woke && s.ret == -ECANCELED && s.cpu == 0 &&
+			    late < WOKEN_MS && others,
+			    "saw sleeper %d; fired %d on CPU %d (hardirq %d softirq %d irqs off %d), gave %d; sleeper on CPU %d returned %d after %lld ms; other indices aborted %d",
+			    r->saw_sleeper, fired, r->cpu, r->hardirq,
+			    r->softirq, r->irqs_off, r->ret, s.cpu, s.ret,
+			    late, others);
+
 	kthread_stop(t);
+out_stop:
+	alertable_sleep_abort(as, 0);
 	sleeper_stop(&s);
+	hrtimer_cancel(&r->hrt);
+	timer_delete_sync(&r->tl);
+	irq_work_sync(&r->iw);
+out_destroy:
+	alertable_sleep_destroy(as);
+	kfree(r);
 }
 
-/* Runs after check_abort_other_cpu(), which left index 0 aborted. */
-static void check_sticky_and_reset(struct alertable_sleep *as)
-{
-	ktime_t start = ktime_get();
-	int ret1, ret2, ret3, ret4;
-	s64 took;
-
-	ret1 = alertable_sleep_sleep(as, 0, LONG_MS);
-	took = ms_since(start);
-	ret2 = alertable_sleep_abort(as, 0);	/* twice is harmless */
-	ret3 = alertable_sleep_sleep(as, 0, 0);
-	ret4 = alertable_sleep_sleep(as, 0, 1);
-	check("abort_is_sticky_and_idempotent",
-	      ret1 == -ECANCELED && took < WOKEN_MS && !ret2 &&
-	      ret3 == -ECANCELED && ret4 == -ECANCELED,
-	      "sleeps after abort: %d (%lld ms), %d, %d; second abort %d",
-	      ret1, took, ret3, ret4, ret2);
-
-	ret1 = alertable_sleep_reset_for_reuse(as, 0);
-	ret2 = alertable_sleep_reset_for_reuse(as, 0);	/* not aborted */
-	start = ktime_get();
-	ret3 = alertable_sleep_sleep(as, 0, 10);
-	took = ktime_us_delta(ktime_get(), start);
-	check("reset_makes_index_sleep_again",
-	      !ret1 && !ret2 && !ret3 && took >= 10 * USEC_PER_MSEC,
-	      "reset %d, again %d, then sleep(10 ms) %d after %lld us",
-	      ret1, ret2, ret3, took);
-}
-
-static void check_reset_busy(struct alertable_sleep *as)
-{
-	const char *name = "reset_refused_while_sleeping";
-	bool seen;
-	int ret1, ret2, ret3, after;
-	struct sleeper s;
-
-	if (sleeper_start(&s, as, 2, LONG_MS, -1)) {
-		check(name, false, "cannot start the sleeper");
-		return;
-	}
-	seen = wait_sleeping(as, 2);
-	ret1 = alertable_sleep_reset_for_reuse(as, 2);
-	ret2 = alertable_sleep_abort(as, 2);
-	/* Refused while the sleeper holds the index: the abort stays. */
-	ret3 = alertable_sleep_reset_for_reuse(as, 2);
-	if (!sleeper_wait(&s)) {
-		check(name, false, "the sleeper did not return after abort");
-	} else {
-		/*
-		 * The second reset either was refused (the sleeper still held
-		 * the index) and changed nothing, or came after the sleeper
-		 * left; the sleeper sees the abort in both cases.
-		 */
-		after = alertable_sleep_sleep(as, 2, 0);
-		check(name,
-		      seen && ret1 == -EBUSY && !ret2 && s.ret == -ECANCELED &&
-		      ((ret3 == -EBUSY && after == -ECANCELED) ||
-		       (!ret3 && !after)),
-		      "seen %d, reset %d, abort %d, sleeper %d, reset %d then sleep %d",
-		      seen, ret1, ret2, s.ret, ret3, after);
-	}
-	sleeper_stop(&s);
-	alertable_sleep_reset_for_reuse(as, 2);
-}
-
-static void check_second_sleeper(struct alertable_sleep *as)
-{
-	const char *name = "second_sleeper_ebusy";
-	ktime_t start;
-	bool seen;
-	int ret;
-	s64 took;
-	struct sleeper s;
-
-	if (sleeper_start(&s, as, 3, LONG_MS, -1)) {
-		check(name, false, "cannot start the sleeper");
-		return;
-	}
-	seen = wait_sleeping(as, 3);
-	start = ktime_get();
-	ret = alertable_sleep_sleep(as, 3, LONG_MS);
-	took = ms_since(start);
-	/* The first sleeper must not have been disturbed. */
-	check(name,
-	      seen && ret == -EBUSY && took < WOKEN_MS &&
-	      !completion_done(&s.done) &&
-	      alertable_sleep_reset_for_reuse(as, 3) == -EBUSY,
-	      "seen %d, second sleep %d after %lld ms, first returned %d",
-	      seen, ret, took, completion_done(&s.done));
-	alertable_sleep_abort(as, 3);
-	if (!sleeper_wait(&s))
-		check(name, false, "the first sleeper did not return");
-	sleeper_stop(&s);
-	alertable_sleep_reset_for_reuse(as, 3);
-}
-
-struct irq_abort {
-	struct hrtimer timer;
-	struct alertable_sleep *as;
-	unsigned int index;	/* UINT_MAX: abort_all */
-	bool fired;
-	bool hardirq;
-	int ret;
-};
-
-static enum hrtimer_restart irq_abort_fn(struct hrtimer *timer)
-{
-	struct irq_abort *ia = container_of(timer, struct irq_abort, timer);
-
-	ia->hardirq = in_hardirq();
-	if (ia->index == UINT_MAX) {
-		alertable_sleep_abort_all(ia->as);
-		ia->ret = 0;
-	} else {
-		ia->ret = alertable_sleep_abort(ia->as, ia->index);
-	}
-	WRITE_ONCE(ia->fired, true);
-	return HRTIMER_NORESTART;
-}
-
-static void irq_abort_start(struct irq_abort *ia, struct alertable_sleep *as,
-			    unsigned int index, unsigned int ms)
-{
-	ia->as = as;
-	ia->index = index;
-	ia->fired = false;
-	ia->hardirq = false;
-	ia->ret = 1;
-	hrtimer_init_on_stack(&ia->timer, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_HARD);
-	ia->timer.function = irq_abort_fn;
-	hrtimer_start(&ia->timer, ms_to_ktime(ms), HRTIMER_MODE_REL_HARD);
-}
-
-static void irq_abort_stop(struct irq_abort *ia)
-{
-	hrtimer_cancel(&ia->timer);
-	destroy_hrtimer_on_stack(&ia->timer);
-}
-
-static void check_abort_hardirq(struct alertable_sleep *as)
-{
-	struct irq_abort ia;
-	ktime_t start;
-	s64 took;
-	int ret;
-
-	start = ktime_get();
-	irq_abort_start(&ia, as, 1, 50);
-	ret = alertable_sleep_sleep(as, 1, LONG_MS);
-	took = ms_since(start);
-	irq_abort_stop(&ia);
-	check("abort_from_hardirq_hrtimer",
-	      READ_ONCE(ia.fired) && ia.hardirq && !ia.ret &&
-	      ret == -ECANCELED && took >= 50 && took < WOKEN_MS,
-	      "timer fired %d in hard IRQ %d, abort %d; sleep %d after %lld ms",
-	      ia.fired, ia.hardirq, ia.ret, ret, took);
-	alertable_sleep_reset_for_reuse(as, 1);
-}
-
-static void check_abort_all_hardirq(struct alertable_sleep *as)
-{
-	const char *name = "abort_all_from_hardirq_wakes_every_index";
-	struct irq_abort ia;
-	struct sleeper s;
-	unsigned int i;
-	bool seen;
-	int ret;
-
-	if (sleeper_start(&s, as, 2, LONG_MS, -1)) {
-		check(name, false, "cannot start the sleeper");
-		return;
-	}
-	seen = wait_sleeping(as, 2);
-	irq_abort_start(&ia, as, UINT_MAX, 50);
-	ret = alertable_sleep_sleep(as, 1, LONG_MS);
-	irq_abort_stop(&ia);
-	if (!sleeper_wait(&s)) {
-		check(name, false, "the other sleeper did not return");
-	} else {
-		check(name,
-		      seen && READ_ONCE(ia.fired) && ia.hardirq &&
-		      ret == -ECANCELED && s.ret == -ECANCELED &&
-		      s.slept_ms < WOKEN_MS &&
-		      alertable_sleep_sleep(as, 0, 0) == -ECANCELED &&
-		      alertable_sleep_sleep(as, 3, 0) == -ECANCELED,
-		      "seen %d, fired %d hardirq %d, sleeps %d and %d (%lld ms)",
-		      seen, ia.fired, ia.hardirq, ret, s.ret, s.slept_ms);
-	}
-	sleeper_stop(&s);
-	for (i = 0; i < alertable_sleep_event_count(as); i++)
-		alertable_sleep_reset_for_reuse(as, i);
-}
-
-static void check_signal(struct alertable_sleep *as)
-{
-	const char *name = "signal_gives_erestartsys_index_usable_after";
-	ktime_t sent;
-	bool seen;
-	s64 late;
-	struct sleeper s = { .allow_sig = true };
-
-	if (sleeper_start(&s, as, 0, LONG_MS, -1)) {
-		check(name, false, "cannot start the sleeper");
-		return;
-	}
-	seen = wait_sleeping(as, 0);
-	sent = ktime_get();
-	send_sig(SIGUSR1, s.task, 1);
-	if (!sleeper_wait(&s)) {
-		check(name, false, "the sleeper did not return");
-	} else {
-		late = ktime_ms_delta(s.returned, sent);
-		check(name,
-		      seen && s.ret == -ERESTARTSYS && late < WOKEN_MS &&
-		      !s.ret_again,
-		      "seen %d, sleep %d %lld ms after the signal; sleep after it %d",
-		      seen, s.ret, late, s.ret_again);
-	}
-	sleeper_stop(&s);
-}
-
-static void check_kthread_stop(struct alertable_sleep *as)
-{
-	const char *name = "kthread_stop_ends_sleep_erestartsys";
-	ktime_t start;
-	bool seen;
-	int ret;
-	s64 took;
-	struct sleeper s;
-
-	if (sleeper_start(&s, as, 0, LONG_MS, -1)) {
-		check(name, false, "cannot start the sleeper");
-		return;
-	}
-	seen = wait_sleeping(as, 0);
-	start = ktime_get();
-	ret = kthread_stop(s.task);
-	took = ms_since(start);
-	s.task = NULL;
-	check(name,
-	      seen && ret == -ERESTARTSYS && took < WOKEN_MS &&
-	      !alertable_sleep_sleep(as, 0, 1),
-	      "seen %d, kthread_stop() gave %d after %lld ms", seen, ret,
-	      took);
-}
+/* --- kthread_stop() of a sleeping kthread ------------------------------- */
 
 /*
- * destroy() must wait until every sleeper has left. To see it wait, one
- * sleeper is bound to CPU 0 and CPU 0 is kept busy with preemption off
- * while destroy() runs on CPU 1: that sleeper is woken but cannot run, so
- * destroy() must still be waiting when CPU 0 is let go.
+ * kthread_stop() ends the sleep at once, on every kernel: before 6.1 it
+ * sets no TIF_NOTIFY_SIGNAL, and only the module's own test of
+ * kthread_should_stop() ends the wait. A finite sleep, so that a kernel
+ * where it does not still returns, and says so, in LONG_MS.
  */
-struct destroyer {
+static void check_kthread_stop(const char *name)
+{
+	struct alertable_sleep *as = alertable_sleep_create(1);
+	struct sleeper s = { };
+	ktime_t start;
+	int ret, after;
+	bool seen;
+	s64 took;
+
+	if (IS_ERR(as)) {
+		ktap_result(name, false, "create: %pe", as);
+		return;
+	}
+	if (sleeper_start(&s, as, 0, LONG_MS, -1)) {
+		ktap_result(name, false, "cannot start the sleeper");
+		alertable_sleep_destroy(as);
+		return;
+	}
+	seen = as_test_wait_sleeping(as, 0, &s.done);
+	start = ktime_get();
+	ret = kthread_stop(s.task);
+	took = ktime_ms_delta(ktime_get(), start);
+	s.task = NULL;
+	/* Neither aborted nor left owned. */
+	after = alertable_sleep_sleep(as, 0, 1);
+	ktap_result(name,
+		    seen && ret == -ERESTARTSYS && took < WOKEN_MS && !after,
+		    "seen %d, kthread_stop() gave %d after %lld ms, then sleep(1 ms) %d",
+		    seen, ret, took, after);
+	alertable_sleep_destroy(as);
+}
+
+/* --- destroy waits for the sleepers it woke -------------------------- */
+
+/*
+ * destroy() must not return while a sleeper it woke is still inside its
+ * sleep. To hold a woken sleeper inside, it is bound to CPU 0 and a
+ * SCHED_FIFO thread keeps CPU 0 busy while destroy() runs on CPU 1: the
+ * sleeper is woken but cannot run.
+ *
+ * The CPU must not be held across destroy()'s grace period: the spinner
+ * would hold it up on PREEMPT_RT (whose RCU threads share its priority),
+ * and with preemption off, as this check once had, in every kernel, which
+ * makes the check pass whether or not destroy() waits for its sleepers.
+ * destroy() wakes the indices in order, after its grace period, so the
+ * spinner itself sleeps on index 0 until then, and the held sleeper on the
+ * last of DESTROY_EVENTS indices: woken first, and of a higher priority,
+ * the spinner runs before the held sleeper, which destroy() wakes only
+ * after going through the idle indices between the two, and holds CPU 0
+ * from then on. destroy() can then return only after the held sleeper
+ * leaves, which it cannot until the spinner stops, SETTLE_MS later.
+ *
+ * A run that observed nothing (the held sleeper ran before the spinner
+ * held the CPU) is run again, up to DESTROY_RUNS times; a run in which
+ * destroy() returned while the held sleeper was inside fails at once.
+ */
+#define DESTROY_EVENTS	ALERTABLE_SLEEP_MAX_EVENTS
+#define SETTLE_MS	150
+#define DESTROY_RUNS	3
+
+struct destroy_run {
 	struct alertable_sleep *as;
-	bool entered;
-	bool done;
-	struct completion finished;
-	bool *blocking;
+	struct sleeper held;		/* the last index, on CPU 0 */
+	struct task_struct *spinner;	/* sleeps on index 0, on CPU 0 */
+	int spinner_ret;
+	bool destroyed;			/* destroy() has returned */
+	ktime_t destroy_begin;
+	ktime_t destroy_end;
+	ktime_t let_go;			/* when the spinner let CPU 0 go */
+	struct completion destroyer_done;
+	struct completion spinner_done;
+	/* what the spinner saw */
+	bool saw_held_returned;
+	bool saw_destroyed;
 };
 
 static int destroyer_fn(void *data)
 {
-	struct destroyer *d = data;
-	unsigned long end = jiffies + msecs_to_jiffies(WAIT_MS);
+	struct destroy_run *d = data;
 
-	while (!READ_ONCE(*d->blocking) && time_before(jiffies, end))
-		usleep_range(100, 200);
-	WRITE_ONCE(d->entered, true);
+	d->destroy_begin = ktime_get();
 	alertable_sleep_destroy(d->as);
-	WRITE_ONCE(d->done, true);
-	complete(&d->finished);
-	wait_for_stop();
+	d->destroy_end = ktime_get();
+	/* Release: pairs with the spinner's acquire, the times first. */
+	smp_store_release(&d->destroyed, true);
+	complete(&d->destroyer_done);
+	as_test_wait_for_stop();
 	return 0;
 }
 
-struct blocker {
-	struct destroyer *d;
-	bool blocking;
-	bool saw_entered;
-	bool saw_done;
-	struct completion finished;
-};
-
-static int blocker_fn(void *data)
+static int spinner_fn(void *data)
 {
-	struct blocker *b = data;
-	unsigned int i;
+	struct destroy_run *d = data;
+	ktime_t end;
 
-	preempt_disable();
-	WRITE_ONCE(b->blocking, true);
-	for (i = 0; i < 3000 && !READ_ONCE(b->d->entered); i++)
-		mdelay(1);
-	/* Long enough for destroy() on CPU 1 to wake every sleeper. */
-	mdelay(200);
-	b->saw_entered = READ_ONCE(b->d->entered);
-	b->saw_done = READ_ONCE(b->d->done);
-	preempt_enable();
-	complete(&b->finished);
-	wait_for_stop();
-	return 0;
-}
-
-static void check_destroy(void)
-{
-	const char *name = "destroy_ends_sleepers_eshutdown";
-	struct task_struct *dt = NULL, *bt = NULL;
-	struct sleeper s0 = { }, s1 = { };
-	struct destroyer d = { };
-	struct blocker b = { .d = &d };
-	struct alertable_sleep *as;
-	bool seen0, seen1;
-
-	if (!two_cpus(name))
-		return;
-	as = alertable_sleep_create(2);
-	if (IS_ERR(as)) {
-		check(name, false, "create: %pe", as);
-		return;
+	/* CPU 0 is free meanwhile: the grace period needs nothing of it. */
+	d->spinner_ret = alertable_sleep_sleep(d->as, 0,
+					       ALERTABLE_SLEEP_INFINITE);
+	/* Held, preemptible: only a real-time task may run here now. */
+	end = ktime_add_ms(ktime_get(), SETTLE_MS);
+	while (ktime_before(ktime_get(), end)) {
+		cpu_relax();
+		cond_resched();
 	}
-	d.as = as;
-	d.blocking = &b.blocking;
-	init_completion(&d.finished);
-	init_completion(&b.finished);
+	d->saw_held_returned = completion_done(&d->held.done);
+	/* Acquire: pairs with the destroyer's release. */
+	d->saw_destroyed = smp_load_acquire(&d->destroyed);
+	d->let_go = ktime_get();
+	complete(&d->spinner_done);
+	as_test_wait_for_stop();
+	return 0;
+}
 
-	if (sleeper_start(&s0, as, 0, ALERTABLE_SLEEP_INFINITE, 0) ||
-	    sleeper_start(&s1, as, 1, LONG_MS, -1)) {
-		check(name, false, "cannot start the sleepers");
+enum destroy_verdict { DESTROY_WAITED, DESTROY_EARLY, DESTROY_UNSEEN };
+
+/* One run; says what it saw in @why. */
+static enum destroy_verdict destroy_run_once(struct destroy_run *d,
+					     char *why, size_t len)
+{
+	const unsigned int last = DESTROY_EVENTS - 1;
+	struct task_struct *dt;
+	bool seen_spinner, seen_held, done;
+	enum destroy_verdict v;
+
+	d->as = alertable_sleep_create(DESTROY_EVENTS);
+	if (IS_ERR(d->as)) {
+		snprintf(why, len, "create: %pe", d->as);
+		return DESTROY_UNSEEN;
+	}
+	init_completion(&d->destroyer_done);
+	init_completion(&d->spinner_done);
+	d->spinner_ret = 1;
+	d->spinner = kthread_create(spinner_fn, d, "as_vmtest_spin");
+	if (IS_ERR(d->spinner)) {
+		snprintf(why, len, "cannot start the spinner");
+		d->spinner = NULL;
+		alertable_sleep_destroy(d->as);
+		return DESTROY_UNSEEN;
+	}
+	kthread_bind(d->spinner, 0);
+	sched_set_fifo_low(d->spinner);
+	wake_up_process(d->spinner);
+	if (sleeper_start(&d->held, d->as, last, ALERTABLE_SLEEP_INFINITE, 0)) {
+		snprintf(why, len, "cannot start the sleeper");
 		goto undo;
 	}
-	seen0 = wait_sleeping(as, 0);
-	seen1 = wait_sleeping(as, 1);
+	seen_spinner = as_test_wait_sleeping(d->as, 0, &d->spinner_done);
+	seen_held = as_test_wait_sleeping(d->as, last, &d->held.done);
 
-	dt = kthread_create(destroyer_fn, &d, "as_vmtest_destroy");
-	if (!IS_ERR(dt))
-		bt = kthread_create(blocker_fn, &b, "as_vmtest_block");
-	if (IS_ERR(dt) || IS_ERR(bt)) {
-		check(name, false, "cannot start the helper threads");
+	dt = kthread_create(destroyer_fn, d, "as_vmtest_destroy");
+	if (IS_ERR(dt)) {
+		snprintf(why, len, "cannot start the destroyer");
 		goto undo;
 	}
 	kthread_bind(dt, 1);
-	kthread_bind(bt, 0);
 	wake_up_process(dt);
-	wake_up_process(bt);
 
-	if (!wait_for_completion_timeout(&d.finished,
-					 msecs_to_jiffies(2 * WAIT_MS)) ||
-	    !sleeper_wait(&s0) || !sleeper_wait(&s1)) {
-		check(name, false, "destroy or a sleeper did not return");
+	done = wait_for_completion_timeout(&d->spinner_done,
+					   msecs_to_jiffies(AS_TEST_WAIT_MS)) &&
+	       wait_for_completion_timeout(&d->destroyer_done,
+					   msecs_to_jiffies(AS_TEST_WAIT_MS)) &&
+	       sleeper_wait(&d->held);
+	if (!done) {
+		/* @as may be freed by now or not: leave it alone. */
+		snprintf(why, len,
+			 "destroy, the spinner or the sleeper did not return in %u ms",
+			 AS_TEST_WAIT_MS);
+		v = DESTROY_EARLY;
 	} else {
-		wait_for_completion(&b.finished);
-		check(name,
-		      seen0 && seen1 && s0.ret == -ESHUTDOWN &&
-		      s1.ret == -ESHUTDOWN && s1.slept_ms < WOKEN_MS,
-		      "seen %d %d, sleepers %d and %d (%lld ms)", seen0, seen1,
-		      s0.ret, s1.ret, s1.slept_ms);
-		check("destroy_waits_for_sleepers_to_leave",
-		      b.saw_entered && !b.saw_done,
-		      "destroy %s while a woken sleeper could not run",
-		      !b.saw_entered ? "had not started" : "had returned");
+		snprintf(why, len,
+			 "sleepers seen inside %d %d; %u ms after the spinner's sleep returned %d, the held sleeper had %s and destroy had %s; the held sleep returned %d; destroy took %lld ms and returned at %+lld ms from the release of CPU 0",
+			 seen_spinner, seen_held, SETTLE_MS, d->spinner_ret,
+			 d->saw_held_returned ? "returned (nothing seen)" :
+			 "not returned",
+			 d->saw_destroyed ? "RETURNED" : "not returned",
+			 d->held.ret,
+			 ktime_ms_delta(d->destroy_end, d->destroy_begin),
+			 ktime_ms_delta(d->destroy_end, d->let_go));
+		if (!seen_spinner || !seen_held || d->saw_held_returned)
+			v = DESTROY_UNSEEN;
+		else if (d->saw_destroyed || d->spinner_ret != -ESHUTDOWN ||
+			 d->held.ret != -ESHUTDOWN)
+			v = DESTROY_EARLY;
+		else
+			v = DESTROY_WAITED;
 	}
-	kthread_stop(bt);
+	kthread_stop(d->spinner);
 	kthread_stop(dt);
-	sleeper_stop(&s0);
-	sleeper_stop(&s1);
-	return;
+	sleeper_stop(&d->held);
+	return v;
 
 undo:
-	/* A kthread that never ran does not run its function on stop. */
-	if (!IS_ERR_OR_NULL(bt))
-		kthread_stop(bt);
-	if (!IS_ERR_OR_NULL(dt))
-		kthread_stop(dt);
-	alertable_sleep_abort_all(as);
-	sleeper_stop(&s0);
-	sleeper_stop(&s1);
-	alertable_sleep_destroy(as);
+	alertable_sleep_abort_all(d->as);
+	kthread_stop(d->spinner);
+	sleeper_stop(&d->held);
+	alertable_sleep_destroy(d->as);
+	return DESTROY_UNSEEN;
 }
+
+static void check_destroy(const char *name)
+{
+	enum destroy_verdict v = DESTROY_UNSEEN;
+	struct destroy_run *d;
+	char why[400] = "";
+	unsigned int run;
+
+	if (!two_cpus(name))
+		return;
+	d = kzalloc_obj(*d, GFP_KERNEL);
+	if (!d) {
+		ktap_result(name, false, "cannot allocate");
+		return;
+	}
+	for (run = 1; run <= DESTROY_RUNS && v == DESTROY_UNSEEN; run++) {
+		memset(d, 0, sizeof(*d));
+		v = destroy_run_once(d, why, sizeof(why));
+		if (v == DESTROY_UNSEEN)
+			ktap_diag("%s: run %u saw nothing: %s", name, run, why);
+	}
+	ktap_result(name, v == DESTROY_WAITED, "%s", why);
+	kfree(d);
+}
+
+/* --- observe=1: sleepers on the module-wide instance ------------------- */
+
+#define OBSERVERS	4
+static struct sleeper observers[OBSERVERS];
+
+static void observe_stop(void)
+{
+	struct alertable_sleep *as = alertable_sleep_default();
+	unsigned int i;
+
+	for (i = 0; i < OBSERVERS; i++) {
+		if (!observers[i].task)
+			continue;
+		alertable_sleep_abort(as, i);
+		sleeper_wait(&observers[i]);
+		sleeper_stop(&observers[i]);
+	}
+}
+
+static int observe_start(void)
+{
+	struct alertable_sleep *as = alertable_sleep_default();
+	unsigned int i;
+	int ret;
+
+	if (alertable_sleep_event_count(as) < OBSERVERS) {
+		pr_err("observe=1 needs eventcount=%u or more\n", OBSERVERS);
+		return -EINVAL;
+	}
+	for (i = 0; i < OBSERVERS; i++) {
+		ret = sleeper_start(&observers[i], as, i,
+				    ALERTABLE_SLEEP_INFINITE, -1);
+		if (ret) {
+			observers[i].task = NULL;
+			observe_stop();
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* --- the document ------------------------------------------------------ */
+
+static const struct context_case context_cases[] = {
+	{ "abort_from_kthread_on_other_cpu", CTX_KTHREAD, OP_ABORT },
+	{ "abort_under_spinlock_irqsave", CTX_SPINLOCK, OP_ABORT },
+	{ "abort_under_raw_spinlock_irqsave", CTX_RAW_SPINLOCK, OP_ABORT },
+	{ "abort_from_hardirq_hrtimer", CTX_HARD_HRTIMER, OP_ABORT },
+	{ "abort_all_from_hardirq_hrtimer", CTX_HARD_HRTIMER, OP_ABORT_ALL },
+	{ "abort_from_irq_work", CTX_IRQ_WORK, OP_ABORT },
+	{ "abort_from_softirq_hrtimer", CTX_SOFT_HRTIMER, OP_ABORT },
+	{ "abort_all_from_timer_list", CTX_TIMER_LIST, OP_ABORT_ALL },
+	{ "reset_from_hardirq_hrtimer", CTX_HARD_HRTIMER, OP_RESET },
+};
 
 static int __init vmtest_init(void)
 {
-	struct alertable_sleep *as;
+	unsigned int i;
 
-	pr_info("start: %u CPUs online, HZ=%d\n", num_online_cpus(), HZ);
-	check_create_range();
-	check_default_instance();
-	check_einval();
+	if (observe)
+		return observe_start();
 
-	as = alertable_sleep_create(4);
-	if (!check("create_4", !IS_ERR(as), "create(4): %pe", as))
-		goto out;
-	check_timeouts(as);
-	check_abort_other_cpu(as);
-	check_sticky_and_reset(as);
-	check_reset_busy(as);
-	check_second_sleeper(as);
-	check_abort_hardirq(as);
-	check_abort_all_hardirq(as);
-	check_signal(as);
-	check_kthread_stop(as);
-	alertable_sleep_destroy(as);
-
-	check_destroy();
-out:
-	pr_info("done: %u passed, %u failed\n", passed, failed);
+	ktap_begin(3 + ARRAY_SIZE(context_cases));
+	ktap_diag("%u CPUs online, HZ=%d, PREEMPT_RT %s", num_online_cpus(),
+		  HZ, IS_ENABLED(CONFIG_PREEMPT_RT) ? "yes" : "no");
+	check_default_instance("default_instance_sized_by_eventcount");
+	for (i = 0; i < ARRAY_SIZE(context_cases); i++)
+		check_context(&context_cases[i]);
+	check_kthread_stop("kthread_stop_ends_sleep_at_once");
+	check_destroy("destroy_waits_for_the_sleepers_it_woke");
+	ktap_end();
 	return 0;
 }
 module_init(vmtest_init);
 
 static void __exit vmtest_exit(void)
 {
+	if (observe)
+		observe_stop();
 }
 module_exit(vmtest_exit);
 
-MODULE_DESCRIPTION("alertable_sleep contract checks for a QEMU machine");
+MODULE_DESCRIPTION("alertable_sleep checks that need an SMP kernel, for a QEMU machine");
 MODULE_AUTHOR("The alertable_sleep developers");
 MODULE_LICENSE("GPL");

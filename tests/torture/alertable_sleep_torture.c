@@ -8,12 +8,15 @@
  * forever; abort; abort_all; reset_for_reuse), while a lifecycle thread
  * creates short-lived instances, puts sleepers inside them and destroys them.
  * Every operation is entered in a ledger, and each result is checked against
- * the contract as soon as it is known. At the end the module prints one line
- * per counter ("stat NAME=VALUE") and one per check ("check NAME PASS|FAIL
- * violations=N armed=M", armed being how many results the check could have
- * failed on), then "RESULT PASS" or "RESULT FAIL". insmod succeeds either
- * way once the run is complete: an error would make busybox's insmod retry
- * with init_module() and run it all again.
+ * the contract as soon as it is known. The module prints a KTAP document
+ * (tests/as_test.h): its plan, a diagnostic line per violation as it is
+ * found, one per counter at the end ("# stat NAME=VALUE"), then one result
+ * per check: "ok N NAME # armed=M" (M: how many results the check could have
+ * failed on), or "not ok N NAME" with the number of violations, or with
+ * "never armed" when M is 0, since a check that could not have failed
+ * proved nothing. insmod succeeds either way once the run is complete: an
+ * error would make busybox's insmod retry with init_module() and run it all
+ * again.
  *
  * The ledger of an index of the main instance:
  *
@@ -112,6 +115,7 @@
 #include <linux/wait.h>
 
 #include "alertable_sleep.h"
+#include "as_test.h"
 
 static unsigned int threads = 4;
 module_param(threads, uint, 0444);
@@ -383,7 +387,7 @@ static __printf(2, 3) void violation(enum torture_check c, const char *fmt, ...)
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	pr_err("violation %s: %pV\n", check_names[c], &vaf);
+	pr_err("# violation %s: %pV\n", check_names[c], &vaf);
 	va_end(args);
 }
 
@@ -711,8 +715,7 @@ static int sleeper_fn(void *arg)
 	}
 	if (atomic_dec_and_test(&T.running))
 		wake_up(&T.drain_wq);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(HZ / 10);
+	as_test_wait_for_stop();
 	return 0;
 }
 
@@ -744,8 +747,7 @@ static int aborter_fn(void *arg)
 			usleep_range(200, 300 + rnd(&w->rnd, 4000));
 		}
 	}
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(HZ / 10);
+	as_test_wait_for_stop();
 	return 0;
 }
 
@@ -1054,8 +1056,7 @@ static int lifecycle_fn(void *arg)
 
 	while (!stopping() && !T.churn_broken)
 		churn_cycle(w);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(HZ / 10);
+	as_test_wait_for_stop();
 	return 0;
 }
 
@@ -1216,27 +1217,32 @@ static void final_checks(void)
 
 static void report(void)
 {
-	bool pass = true;
 	unsigned int j;
 	int i;
 
 	for (i = 0; i < NR_STATS; i++)
-		pr_info("stat %s=%lld\n", stat_names[i],
-			atomic64_read(&T.stats[i]));
+		ktap_diag("stat %s=%lld", stat_names[i],
+			  atomic64_read(&T.stats[i]));
 	for (j = 0; j < indices && j < 16; j++)
-		pr_info("stat index%u aborts=%lld sleeps=%d resets=%d\n", j,
-			atomic64_read(&T.ix[j].begun),
-			atomic_read(&T.ix[j].enter),
-			atomic_read(&T.ix[j].rseq) / 2);
+		ktap_diag("stat index%u aborts=%lld sleeps=%d resets=%d", j,
+			  atomic64_read(&T.ix[j].begun),
+			  atomic_read(&T.ix[j].enter),
+			  atomic_read(&T.ix[j].rseq) / 2);
 	for (i = 0; i < NR_CHECKS; i++) {
 		s64 v = atomic64_read(&T.violations[i]);
+		s64 a = atomic64_read(&T.armed[i]);
 
-		pass &= !v;
-		pr_info("check %s %s violations=%lld armed=%lld\n",
-			check_names[i], v ? "FAIL" : "PASS", v,
-			atomic64_read(&T.armed[i]));
+		if (a && !v)
+			ktap_result(check_names[i], true, "armed=%lld", a);
+		else if (v)
+			ktap_result(check_names[i], false,
+				    "%lld violations in %lld results checked",
+				    v, a);
+		else
+			ktap_result(check_names[i], false,
+				    "never armed: it cannot have failed");
 	}
-	pr_info("RESULT %s\n", pass ? "PASS" : "FAIL");
+	ktap_end();
 }
 
 static void drain_sleepers(void)
@@ -1277,9 +1283,11 @@ static int __init torture_init(void)
 	}
 	if (!seed)
 		seed = get_random_u32() ?: 1;
-	pr_info("start: threads=%u aborters=%u indices=%u duration=%u seed=%u churn_sleepers=%u slack_ms=%u fake_abort_pct=%u\n",
-		threads, aborters, indices, duration, seed, churn_sleepers,
-		slack_ms, fake_abort_pct);
+	ktap_begin(NR_CHECKS);
+	ktap_diag("start: threads=%u aborters=%u indices=%u duration=%u seed=%u",
+		  threads, aborters, indices, duration, seed);
+	ktap_diag("start: churn_sleepers=%u slack_ms=%u fake_abort_pct=%u",
+		  churn_sleepers, slack_ms, fake_abort_pct);
 
 	T.ix = kcalloc(indices, sizeof(*T.ix), GFP_KERNEL);
 	T.timer_ns = kcalloc(indices, sizeof(s64), GFP_KERNEL);
@@ -1303,10 +1311,10 @@ static int __init torture_init(void)
 	init_waitqueue_head(&T.churn_wq);
 	prandom_seed_state(&T.timer_rnd, seed ^ 0x7e1e7);
 	prandom_seed_state(&T.churn_rnd, seed ^ 0xc4);
-	hrtimer_init(&T.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	T.timer.function = timer_fn;
-	hrtimer_init(&T.churn_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	T.churn_timer.function = churn_timer_fn;
+	hrtimer_setup(&T.timer, timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
+	hrtimer_setup(&T.churn_timer, churn_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
 
 	/* Everything the threads share is set up before the first starts. */
 	worker_init(&T.monitor, 0, seed);

@@ -3,21 +3,29 @@
 #
 # host.sh: sourced (after scripts/lib.sh) by scripts/torture.sh,
 # torture-short.sh and check-debug.sh. It builds the modules, boots the
-# guest with tests/torture/guest.sh and turns the tagged lines of the guest
-# console into checks. Sourced, never run.
+# guest with tests/torture/guest.sh and counts the guest's KTAP document
+# with kunit.py (scripts/ktap.sh), suite by suite: each judge_* function
+# below adds one suite's test cases to T_PASS and T_FAIL. The host's own
+# checks (the VM run, the debug kernel's console) are counted with t_ok and
+# t_bad. Sourced, never run.
+
+# shellcheck source=../../scripts/ktap.sh
+. "$AS_ROOT/scripts/ktap.sh"
 
 TORTURE_DIR=$AS_ROOT/tests/torture
 T_PASS=0
 T_FAIL=0
+T_SKIP=0
+T_PARSED=
 
 t_ok() {
 	T_PASS=$((T_PASS + 1))
-	printf 'ok   %s\n' "$*"
+	printf 'ok %s\n' "$*"
 }
 
 t_bad() {
 	T_FAIL=$((T_FAIL + 1))
-	printf 'FAIL %s\n' "$*"
+	printf 'not ok %s\n' "$*"
 }
 
 # t_expect DESCRIPTION COMMAND...: one check, passed when COMMAND succeeds.
@@ -35,117 +43,82 @@ torture_vm() {
 	src=$out/src
 	files="$src/alertable_sleep.ko $src/tests/torture/alertable_sleep_torture.ko"
 	files="$files $src/tests/torture/alertable_sleep_hostile.ko"
+	files="$files $AS_ROOT/tests/ktap.sh"
 	[ -f "$src/kunit/alertable_sleep_test.ko" ] &&
 		files="$files $src/kunit/alertable_sleep_test.ko"
 	[ -f "$out/load_once" ] && files="$files $out/load_once"
 	cp "$env" "$out/torture.env"
 	# shellcheck disable=SC2034 # read by the scripts that source this
-	T_LOG=$AS_CACHE/vm/$name/console.log
+	T_LOG=$AS_VM_DIR/$name/console.log
 	set +e
 	# The whole console goes to T_LOG; show vm.sh's lines, the guest's
 	# progress and whatever went wrong, live.
 	# shellcheck disable=SC2086 # the file list is word-split on purpose
 	"$AS_ROOT/scripts/vm.sh" --name "$name" "$@" \
 		"$TORTURE_DIR/guest.sh" "$out/torture.env" $files |
-		grep --line-buffered -E '^==> |^[GNFK]: .*(insmod rc|RESULT|violation [a-z_]+:|FAIL|load_fault|leakcheck)|(BUG|WARNING):|INFO: task|Kernel panic'
+		grep --line-buffered -E "^==> |^G: |# violation |^not ok |$AS_KERNEL_REPORTS"
 	T_VMRC=${PIPESTATUS[0]}
 	set -e
 }
 
-# Every check the torture module reports must pass and must have been able
-# to fail at least once (armed > 0), or the run proved nothing.
+# torture_parse LOG: parse the guest's KTAP document once per console log
+# (LOG.ktap, LOG.json), showing kunit.py's report; a document the parser
+# complained about fails once per complaint.
+torture_parse() {
+	[ "$T_PARSED" = "$1" ] && return 0
+	T_PARSED=$1
+	ktap_extract "$1" >"$1.ktap"
+	if [ ! -s "$1.ktap" ]; then
+		rm -f "$1.json"
+		t_bad "the guest printed its KTAP document (see $1)"
+		return 0
+	fi
+	ktap_parse "$1.ktap" "$1.json"
+	if [ "$KTAP_ERRORS" -gt 0 ]; then
+		T_FAIL=$((T_FAIL + KTAP_ERRORS))
+		say "kunit.py found $KTAP_ERRORS errors in the guest's document ($1.ktap)"
+	fi
+}
+
+# judge_suite LOG SUITE: add the test cases of suite SUITE of the guest's
+# document to the counts; a suite that is not there fails once.
+judge_suite() {
+	torture_parse "$1"
+	ktap_count "$1.json" "$2"
+	say "$2: $KTAP_PASSED passed, $KTAP_FAILED failed, $KTAP_SKIPPED skipped"
+	T_PASS=$((T_PASS + KTAP_PASSED))
+	T_FAIL=$((T_FAIL + KTAP_FAILED))
+	T_SKIP=$((T_SKIP + KTAP_SKIPPED))
+}
+
+# The torture module's checks, each of which must have been able to fail
+# (armed > 0; the module says not ok otherwise); its counters are shown.
 judge_torture() {
-	local log=$1 tag=$2 name status viol armed n=0
-	while read -r name status viol armed; do
-		n=$((n + 1))
-		viol=${viol#violations=}
-		armed=${armed#armed=}
-		if [ "$status" = PASS ] && [ "$armed" -gt 0 ]; then
-			t_ok "torture check $name ($armed results checked)"
-		elif [ "$status" = PASS ]; then
-			t_bad "torture check $name was never armed: it cannot have failed"
-		else
-			t_bad "torture check $name: $viol violations"
-		fi
-	done < <(sed -n "s/^$tag: alertable_sleep_torture: check //p" "$log")
-	t_expect "torture reported its checks, once" [ "$n" -eq 13 ]
-	t_expect "torture RESULT PASS" \
-		grep -q "^$tag: alertable_sleep_torture: RESULT PASS" "$log"
-	t_expect "torture insmod returned 0" grep -q "^$tag: torture insmod rc=0" "$log"
+	judge_suite "$1" alertable_sleep_torture
 	say "torture counters:"
-	sed -n "s/^$tag: alertable_sleep_torture: \(start: \|stat \)/    \1/p" "$log"
+	sed -n '/# Subtest: alertable_sleep_torture$/,/^ok\|^not ok/{s/^ *# \(start: \|stat \)/    \1/p}' \
+		"$1.ktap"
 }
 
 judge_hostile() {
-	local log=$1 p f
-	p=$(grep -c '^G: alertable_sleep_hostile: PASS ' "$log" || true)
-	f=$(grep -c '^G: alertable_sleep_hostile: FAIL ' "$log" || true)
-	say "hostile cases: $p passed, $f failed"
-	grep '^G: alertable_sleep_hostile: FAIL ' "$log" | sed 's/^G: /    /' || true
-	t_expect "hostile input and signal cases ran" [ "$p" -gt 50 ]
-	t_expect "hostile input and signal cases all passed ($p)" [ "$f" -eq 0 ]
-	t_expect "hostile RESULT PASS" \
-		grep -q '^G: alertable_sleep_hostile: RESULT PASS' "$log"
+	judge_suite "$1" alertable_sleep_hostile
 }
 
 judge_negative() {
-	local log=$1
-	sed -n 's/^N: alertable_sleep_torture: \(check .*FAIL.*\)/    negative control: \1/p' "$log"
-	t_expect "negative control (faked aborts): torture reports RESULT FAIL" \
-		grep -q '^N: alertable_sleep_torture: RESULT FAIL' "$log"
-	t_expect "negative control: the sticky-abort check fires" \
-		grep -q '^N: alertable_sleep_torture: check sticky FAIL' "$log"
-	t_expect "negative control: the overlap check fires" \
-		grep -q '^N: alertable_sleep_torture: check overlap FAIL' "$log"
-	t_expect "negative control: it ran once" \
-		[ "$(grep -c '^N: alertable_sleep_torture: RESULT' "$log")" -eq 1 ]
-}
-
-# field LOG KEY: the value of KEY=VALUE on the guest's load_fault line.
-field() {
-	local v
-	v=$(sed -n "s/^G: load_fault .*\<$2=\([0-9]*\).*/\1/p" "$1" | tail -n1)
-	echo "${v:--1}"
+	judge_suite "$1" negative_control
 }
 
 judge_fault() {
-	local log=$1 p f leaks
-	t_expect "fault injection is configured in the guest" \
-		grep -q '^G: fault setup=ok' "$log"
-	p=$(grep -c '^F: alertable_sleep_hostile: PASS ' "$log" || true)
-	f=$(grep -c '^F: alertable_sleep_hostile: FAIL ' "$log" || true)
-	grep '^F: alertable_sleep_hostile: \(stat\|FAIL\) ' "$log" |
-		sed 's/^F: /    /' || true
-	t_expect "create()/devm_create() with allocations failing: -ENOMEM each time ($p cases)" \
-		[ "$f" -eq 0 -a "$p" -gt 0 ]
-	t_expect "allocation failure cases: RESULT PASS" \
-		grep -q '^F: alertable_sleep_hostile: RESULT PASS' "$log"
-	grep '^G: load_fault ' "$log" | sed 's/^G: /    /' || true
-	t_expect "module load with an allocation failing: -ENOMEM at some fault points" \
-		[ "$(field "$log" enomem)" -gt 0 ]
-	t_expect "module load never failed with another error than -ENOMEM" \
-		[ "$(field "$log" other)" -eq 0 ]
-	t_expect "module load succeeded at some fault points (failures it recovers from)" \
-		[ "$(field "$log" loaded)" -gt 0 ]
-	t_expect "the module's init failed cleanly with -ENOMEM at least once" \
-		[ "$(field "$log" init_enomem)" -gt 0 ]
-	t_expect "the module loads again afterwards" \
-		grep -q '^G: load_fault reload=ok' "$log"
-	t_expect "the leak scan finds a leak made on purpose (positive control)" \
-		grep -q '^G: leak_control found=[1-9]' "$log"
-	leaks=$(sed -n 's/^G: leakcheck unreferenced=//p' "$log")
-	t_expect "leak scan after the failures: no unreferenced object (${leaks:-none})" \
-		[ "${leaks:-x}" = 0 ]
+	judge_suite "$1" alertable_sleep_hostile_enomem
+	judge_suite "$1" fault
 }
 
 judge_kunit() {
-	local log=$1
-	t_expect "KUnit module loaded" grep -q '^K: kunit insmod rc=0' "$log"
-	t_expect "KUnit suite passed" grep -Eq '^K: *ok [0-9]+ alertable_sleep' "$log"
-	t_expect "no KUnit case failed" \
-		bash -c "! grep -Eq '^K: *not ok ' '$log'"
+	judge_suite "$1" kunit
 }
 
+# The VM run (a timeout, a panic, a kernel report on the console: vm.sh)
+# and the guest's own suite.
 judge_common() {
 	local log=$1
 	if [ "$T_VMRC" -eq 0 ]; then
@@ -153,9 +126,7 @@ judge_common() {
 	else
 		t_bad "VM run: vm.sh exited $T_VMRC (see $log)"
 	fi
-	t_expect "guest loaded alertable_sleep.ko" grep -q '^G: loaded alertable_sleep.ko' "$log"
-	t_expect "guest unloaded alertable_sleep.ko" \
-		grep -q '^G: rmmod alertable_sleep rc=0' "$log"
+	judge_suite "$log" guest
 }
 
 # judge_debug_console LOG: the verdict on a debug-kernel run. vm.sh fails on
@@ -198,7 +169,8 @@ judge_debug_console() {
 	# Linux 6.1 has WARN_ON_ONCE(ret) on -ENOMEM in event_define_fields()
 	# (kernel/trace/trace_events.c), hit when the module's tracepoints
 	# are registered with allocations failing.
-	other=$(awk '
+	# The one list of kernel reports (lib.sh), and kmemleak's own lines.
+	other=$(awk -v reports="$AS_KERNEL_REPORTS|unreferenced object" '
 		/BUG: KCSAN:/ { inb = 1; next }
 		inb { if (/====================/) inb = 0; next }
 		/^G: load_fault begin/ { inload = 1 }
@@ -207,7 +179,7 @@ judge_debug_console() {
 		inload && /WARNING: CPU: .* at kernel\/trace\/trace_events\.c:[0-9]+ event_define_fields/ {
 			print "KNOWN " $0; next
 		}
-		/BUG:|WARNING:|Oops|INFO: task .* blocked|sleeping function called from invalid context|possible circular locking|KASAN|UBSAN|Kernel panic|unreferenced object|new suspected memory leak/ { print }
+		$0 ~ reports { print }
 	' "$log")
 	if printf '%s\n' "$other" | grep -q '^KNOWN '; then
 		say "known kernel WARN under injected -ENOMEM, not counted:"
@@ -233,8 +205,6 @@ judge_debug_console() {
 	fi
 	t_expect "the guest script ran to its end" \
 		grep -q '^ALERTABLE_SLEEP_VM_EXIT rc=0' "$log"
-	t_expect "guest loaded alertable_sleep.ko" grep -q '^G: loaded alertable_sleep.ko' "$log"
-	t_expect "guest unloaded alertable_sleep.ko" \
-		grep -q '^G: rmmod alertable_sleep rc=0' "$log"
+	judge_suite "$log" guest
 	rm -f "$blocks"
 }
