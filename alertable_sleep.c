@@ -278,6 +278,74 @@ static unsigned int deadline_msecs(ktime_t deadline)
 				   UINT_MAX - 1);
 }
 
+/*
+ * The one sleep path. A relative sleep (@msecs, when @relative) takes its
+ * deadline from the clock read after the claim, so that a sleep that does
+ * not wait (an aborted or busy index, a delay of 0) reads no clock.
+ */
+static int as_sleep(struct alertable_sleep *as, unsigned int index,
+		    ktime_t deadline, bool relative, unsigned int msecs,
+		    unsigned int flags)
+{
+	struct alertable_sleep_entry *e;
+	int ret, state, wait = -ETIME;
+	ktime_t start = 0;
+	unsigned int id;
+
+	might_sleep();
+
+	if (flags & ~AS_FLAGS_ALL)
+		return -EINVAL;
+
+	rcu_read_lock();
+	ret = entry_lookup(as, index, &e);
+	if (ret) {
+		rcu_read_unlock();
+		return ret;
+	}
+	id = as->id;
+	if (trace_alertable_sleep_begin_enabled())
+		trace_alertable_sleep_begin(id, index, relative ? msecs :
+					    deadline_msecs(deadline), flags);
+	ret = entry_claim(e);
+	if (ret == -EBUSY)
+		stat_inc(as, AS_STAT_BUSY);
+	else if (!ret)
+		stat_inc(as, AS_STAT_SLEEPS);
+	rcu_read_unlock();
+	if (ret)
+		goto out;
+
+	/* Owning the index keeps @as alive: destroy waits for the release. */
+	if (!relative || msecs) {
+		start = ktime_get();
+		if (relative)
+			deadline = msecs == ALERTABLE_SLEEP_INFINITE ? KTIME_MAX :
+				   ktime_add_ms(start, msecs);
+		if (ktime_before(start, deadline))
+			wait = entry_wait(e, deadline, flags);
+	}
+	if (wait == -ETIME)
+		stat_inc(as, AS_STAT_TIMEOUTS);
+
+	state = entry_release(e);
+	/* @e and @as may be freed from here on. */
+	if (state & AS_CLOSING)
+		ret = -ESHUTDOWN;
+	else if (state & AS_ABORTED)
+		ret = -ECANCELED;
+	else if (wait == -ERESTARTSYS)
+		ret = -ERESTARTSYS;
+out:
+	/* Read the clock only when someone is tracing. */
+	if (trace_alertable_sleep_end_enabled()) {
+		s64 us = start ? ktime_us_delta(ktime_get(), start) : 0;
+
+		trace_alertable_sleep_end(id, index, ret, us);
+	}
+	return ret;
+}
+
 /**
  * alertable_sleep_sleep_until() - sleep on an index until a deadline
  * @as: the instance
@@ -317,68 +385,9 @@ static unsigned int deadline_msecs(ktime_t deadline)
 int alertable_sleep_sleep_until(struct alertable_sleep *as, unsigned int index,
 				ktime_t deadline, unsigned int flags)
 {
-	struct alertable_sleep_entry *e;
-	int ret, state, wait = -ETIME;
-	ktime_t start = 0;
-	unsigned int id;
-
-	might_sleep();
-
-	if (flags & ~AS_FLAGS_ALL)
-		return -EINVAL;
-
-	rcu_read_lock();
-	ret = entry_lookup(as, index, &e);
-	if (ret) {
-		rcu_read_unlock();
-		return ret;
-	}
-	id = as->id;
-	if (trace_alertable_sleep_begin_enabled())
-		trace_alertable_sleep_begin(id, index,
-					    deadline_msecs(deadline), flags);
-	ret = entry_claim(e);
-	if (ret == -EBUSY)
-		stat_inc(as, AS_STAT_BUSY);
-	else if (!ret)
-		stat_inc(as, AS_STAT_SLEEPS);
-	rcu_read_unlock();
-	if (ret)
-		goto out;
-
-	/* Owning the index keeps @as alive: destroy waits for the release. */
-	start = ktime_get();
-	if (ktime_before(start, deadline))
-		wait = entry_wait(e, deadline, flags);
-	if (wait == -ETIME)
-		stat_inc(as, AS_STAT_TIMEOUTS);
-
-	state = entry_release(e);
-	/* @e and @as may be freed from here on. */
-	if (state & AS_CLOSING)
-		ret = -ESHUTDOWN;
-	else if (state & AS_ABORTED)
-		ret = -ECANCELED;
-	else if (wait == -ERESTARTSYS)
-		ret = -ERESTARTSYS;
-out:
-	/* Read the clock only when someone is tracing. */
-	if (trace_alertable_sleep_end_enabled()) {
-		s64 us = start ? ktime_us_delta(ktime_get(), start) : 0;
-
-		trace_alertable_sleep_end(id, index, ret, us);
-	}
-	return ret;
+	return as_sleep(as, index, deadline, false, 0, flags);
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_sleep_until);
-
-/* The deadline of a sleep of @msecs from now. */
-static ktime_t msecs_deadline(unsigned int msecs)
-{
-	if (msecs == ALERTABLE_SLEEP_INFINITE)
-		return KTIME_MAX;
-	return ktime_add_ms(ktime_get(), msecs);
-}
 
 /**
  * alertable_sleep_sleep() - sleep on an index until timeout, abort or signal
@@ -406,7 +415,7 @@ static ktime_t msecs_deadline(unsigned int msecs)
 int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,
 			  unsigned int msecs)
 {
-	return alertable_sleep_sleep_until(as, index, msecs_deadline(msecs), 0);
+	return as_sleep(as, index, 0, true, msecs, 0);
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
 
@@ -425,8 +434,7 @@ EXPORT_SYMBOL_GPL(alertable_sleep_sleep);
 int alertable_sleep_sleep_freezable(struct alertable_sleep *as,
 				    unsigned int index, unsigned int msecs)
 {
-	return alertable_sleep_sleep_until(as, index, msecs_deadline(msecs),
-					   ALERTABLE_SLEEP_FREEZABLE);
+	return as_sleep(as, index, 0, true, msecs, ALERTABLE_SLEEP_FREEZABLE);
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_sleep_freezable);
 
