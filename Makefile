@@ -23,7 +23,7 @@ INCDIR := $(DESTDIR)/usr/src/alertable_sleep-$(VERSION)
 SCRIPTS := $(CURDIR)/scripts
 
 .PHONY: all modules clean help check lint kunit demo vm-test torture bench \
-	check-debug install uninstall dkms-check docs matrix
+	check-debug install uninstall dkms-check docs matrix freeze-test
 
 all: modules
 
@@ -60,6 +60,7 @@ help:
 	@echo '  lint         checkpatch --strict, sparse C=2, W=1 -Werror, kernel-doc, docs'
 	@echo '  kunit        the KUnit suite under UML via kunit.py (KASAN, lockdep)'
 	@echo '  vm-test      insmod tests, the contract on SMP, tracepoints, debugfs'
+	@echo '  freeze-test  suspend freezer, killable, deadline, hard-IRQ aborts (VM)'
 	@echo '  dkms-check   dkms add/build against the installed Debian headers'
 	@echo '  deb-check    apt install/purge the package in Debian 11, 12, 13 chroots'
 	@echo '  docs         render Documentation/ with sphinx, warnings fail'
@@ -94,6 +95,9 @@ check-debug:
 
 matrix:
 	@$(SCRIPTS)/matrix.sh
+
+freeze-test:
+	@$(SCRIPTS)/freeze-test.sh
 
 # Debian's headers carry a kernel.release that is not the package's
 # release, so KERNELRELEASE is passed explicitly. Module.symvers goes beside

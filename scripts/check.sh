@@ -3,10 +3,11 @@
 #
 # make check: every test stage, one after the other, each with its own log.
 # The whole proof runs on 6.1 (Debian 12's kernel): lint, KUnit under UML,
-# the VM tests, the short torture, the demo, DKMS and the docs; KUnit runs
-# on the newest kernel's tree too, and every other kernel of the matrix
-# gets the W=1 build and the VM tests (scripts/matrix.sh; `make matrix`
-# runs every stage on every kernel, which takes longer than CI allows).
+# the VM and freezer tests, the short torture, the demo, DKMS, the docs and
+# the Debian package; KUnit runs on the newest kernel's tree too, every
+# other kernel of the matrix gets the W=1 build, the VM tests and the
+# freezer tests (scripts/matrix.sh; `make matrix` runs every stage on
+# every kernel), and the package is installed in each Debian release.
 # Every stage script ends with "NAME: P passed, F failed"; this adds them up
 # and ends with the one line CI reads: "check: P passed, F failed". A stage
 # that exits non-zero without counting a failure, or prints no total, counts
@@ -14,7 +15,7 @@
 set -eu -o pipefail
 . "$(dirname "$0")/lib.sh"
 
-stages=${CHECK_STAGES:-"lint kunit kunit-newest vm-test torture-short demo dkms-check docs matrix"}
+stages=${CHECK_STAGES:-"lint kunit kunit-newest vm-test freeze-test torture-short demo dkms-check docs deb matrix deb-check"}
 
 # run_stage STAGE: the command behind a stage name.
 run_stage() {
@@ -24,7 +25,7 @@ run_stage() {
 		if "$AS_ROOT/scripts/demo.sh"; then total demo 1 0; else
 			total demo 0 1; return 1; fi ;;
 	matrix) KERNELS="5.10 6.1-rt 6.12 newest newest-rt" \
-		MATRIX_STAGES="build vm-test" "$AS_ROOT/scripts/matrix.sh" ;;
+		MATRIX_STAGES="build vm-test freeze" "$AS_ROOT/scripts/matrix.sh" ;;
 	*) "$AS_ROOT/scripts/$1.sh" ;;
 	esac
 }

@@ -40,7 +40,8 @@ rm -rf "$src"
 mkdir -p "$src"
 (cd "$AS_ROOT" && cp Kbuild Makefile dkms.conf alertable_sleep.c \
 	alertable_sleep.h alertable_sleep_trace.h "$src/")
-mkdir -p "$src/scripts" && cp "$AS_ROOT/scripts/need-kdir.sh" "$src/scripts/"
+mkdir -p "$src/scripts" && cp "$AS_ROOT/scripts/need-kdir.sh" \
+	"$AS_ROOT/scripts/dkms-symvers.sh" "$src/scripts/"
 # Kbuild names kunit/, and make clean visits it; compat/ is force-included.
 cp -r "$AS_ROOT/kunit" "$AS_ROOT/compat" "$src/"
 

@@ -160,7 +160,8 @@ kernel_ensure() {
 	esac
 
 	kdir=/lib/modules/$rel/build
-	if [ ! -f "$root$kdir/Makefile" ]; then
+	# build is an absolute symlink: look at its target from the host.
+	if [ ! -f "$root/usr/src/linux-headers-$rel/Makefile" ]; then
 		say "installing linux-headers-$rel ($ver) in the $suite chroot"
 		local target=()
 		[ "$from" = - ] || target=(-t "$from")

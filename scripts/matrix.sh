@@ -9,9 +9,12 @@
 #   build    the module, samples, tests, torture and bench with W=1: no
 #            warning
 #   vm-test  make vm-test in that kernel's QEMU machine
+#   freeze   the freezer, killable, deadline and hard-IRQ abort tests
+#            (scripts/freeze-test.sh)
 #   torture  the short torture (hostile input, races, negative control)
 #   demo     make demo
-# $MATRIX_STAGES picks stages (default: "build vm-test torture demo").
+# $MATRIX_STAGES picks stages (default: "build vm-test freeze torture
+# demo").
 # Prints a table, kernel release x stage, with pass/fail counts and
 # seconds, and ends with "matrix: N passed, N failed". Logs are kept in
 # $AS_CACHE/matrix/<series>/<stage>.log. A second run reuses the chroots,
@@ -20,7 +23,7 @@ set -eu -o pipefail
 . "$(dirname "$0")/lib.sh"
 
 kernels=${KERNELS:-$AS_KERNELS_ALL}
-stages=${MATRIX_STAGES:-build vm-test torture demo}
+stages=${MATRIX_STAGES:-build vm-test freeze torture demo}
 logs=$AS_CACHE/matrix
 mkdir -p "$logs"
 need_pkgs $AS_PKGS_VM
@@ -71,8 +74,9 @@ run_stage() {
 		else
 			p=0 f=1
 		fi ;;
-	vm-test | torture | demo)
+	vm-test | freeze | torture | demo)
 		local script=$AS_ROOT/scripts/$stage.sh arg=
+		[ "$stage" = freeze ] && script=$AS_ROOT/scripts/freeze-test.sh
 		[ "$stage" = torture ] && arg=--short
 		KERNEL=$k "$script" $arg >"$log" 2>&1 || rc=$?
 		line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$log" |
