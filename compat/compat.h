@@ -125,6 +125,4 @@
 #define TASK_FREEZABLE	0
 #endif
 
-
-
 #endif /* _ALERTABLE_SLEEP_COMPAT_H */

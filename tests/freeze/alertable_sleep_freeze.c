@@ -304,6 +304,14 @@ struct frz_hard {
 	ktime_t when;
 };
 
+static void frz_hard_abort(struct frz_hard *h, struct alertable_sleep *as)
+{
+	if (h->all)
+		alertable_sleep_abort_all(as);
+	else
+		alertable_sleep_abort(as, h->index);
+}
+
 static enum hrtimer_restart frz_hard_fn(struct hrtimer *t)
 {
 	struct frz_hard *h = container_of(t, struct frz_hard, t);
@@ -316,15 +324,15 @@ static enum hrtimer_restart frz_hard_fn(struct hrtimer *t)
 		h->frozen_before = frz_frozen(h->watch);
 	/* A reset is refused only under a sleeper; it changes nothing else. */
 	h->busy = alertable_sleep_reset_for_reuse(as, h->index) == -EBUSY;
-	if (h->raw_lock)
-		raw_spin_lock_irqsave(&frz_raw_lock, flags);
 	h->when = ktime_get();
-	if (h->all)
-		alertable_sleep_abort_all(as);
-	else
-		alertable_sleep_abort(as, h->index);
-	if (h->raw_lock)
+	/* One lock statement each way, so that sparse can pair them. */
+	if (h->raw_lock) {
+		raw_spin_lock_irqsave(&frz_raw_lock, flags);
+		frz_hard_abort(h, as);
 		raw_spin_unlock_irqrestore(&frz_raw_lock, flags);
+	} else {
+		frz_hard_abort(h, as);
+	}
 	if (h->watch)
 		h->frozen_after = frz_frozen(h->watch);
 	/* Read after hrtimer_cancel(), which waits for this callback. */
