@@ -29,7 +29,7 @@ in_chroot() {
 	shift
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		unshare --mount --propagation private sh -c \
+		as_unshare sh -c \
 		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' \
 		"$dir" "$@"
 }

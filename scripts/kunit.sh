@@ -56,7 +56,7 @@ kchroot() {
 	# shellcheck disable=SC2016 # expanded by sh -c
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		unshare --mount --propagation private sh -c '
+		as_unshare sh -c '
 		d=$1 t=$2 b=$3 g=$4
 		shift 4
 		mount -t proc proc "$d/proc" &&

@@ -168,3 +168,22 @@ AS_KERNEL_REPORTS='BUG: |WARNING: |Oops|INFO: task .* blocked|blocked for more t
 kernel_reports() {
 	grep -n -E -- "$AS_KERNEL_REPORTS" "$1" | head -n 20 | grep .
 }
+
+# as_unshare CMD...: run CMD in a mount namespace of its own, so that what
+# it mounts (a chroot's /proc, bind mounts) never shows here and nothing
+# stays mounted. --propagation private makes every mount of the new
+# namespace private, but fails where / is not a mount point: in a chroot,
+# as shared/tools/fresh-debian runs the project. There the new namespace
+# keeps the mounts' propagation, which is safe only when none is shared.
+as_unshare() {
+	if [ -z "${AS_UNSHARE_MODE:-}" ]; then
+		if unshare --mount --propagation private true 2>/dev/null; then
+			AS_UNSHARE_MODE=private
+		elif ! grep -q ' shared:' /proc/self/mountinfo; then
+			AS_UNSHARE_MODE=unchanged
+		else
+			die "no private mount namespace here: / is not a mount point and mounts are shared"
+		fi
+	fi
+	unshare --mount --propagation "$AS_UNSHARE_MODE" "$@"
+}
