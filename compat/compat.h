@@ -34,7 +34,7 @@
  */
 
 /*
- * 5.11, commit 7c9623a6 ("preempt: Introduce in_hardirq() and friends"):
+ * 5.11, commit 15115830c887 ("preempt: Cleanup the macro maze a bit"):
  * in_hardirq() replaces in_irq().
  */
 #ifndef COMPAT_HAVE_IN_HARDIRQ
@@ -50,9 +50,9 @@
 #endif
 
 /*
- * 6.2, commit 8032bf1233a7 ("treewide: use get_random_u32_below() instead
- * of deprecated function"); backported to some stable releases with the
- * rest of random.c, hence the probe.
+ * 6.2, commit e9a688bcb193 ("random: use rejection sampling for uniform
+ * bounded random integers") adds get_random_u32_below(); stable 6.1.4 took
+ * it too, hence the probe.
  */
 #ifndef COMPAT_HAVE_GET_RANDOM_U32_BELOW
 #define get_random_u32_below(ceil)	prandom_u32_max(ceil)
@@ -60,15 +60,16 @@
 
 /*
  * 6.2, commit 9b13df3fb64e ("timers: Rename del_timer_sync() to
- * timer_delete_sync()"); in stable 6.1.84 too.
+ * timer_delete_sync()"); in stable 6.1.84, 5.15.154 and 5.10.215 too.
  */
 #ifndef COMPAT_HAVE_TIMER_DELETE_SYNC
 #define timer_delete_sync(t)	del_timer_sync(t)
 #endif
 
 /*
- * 6.13, commit 908a1d775422 ("hrtimer: Introduce hrtimer_setup() to
- * replace hrtimer_init()"); 7.3 has no hrtimer_init() any more.
+ * 6.13, commit 908a1d775422 ("hrtimers: Introduce hrtimer_setup() to
+ * replace hrtimer_init()"); commit 9779489a31d7 ("hrtimers: Delete
+ * hrtimer_init()") later removed the old call, and 7.3 has none.
  */
 #ifndef COMPAT_HAVE_HRTIMER_SETUP
 #define hrtimer_setup(timer, fn, clock_id, mode)			\
@@ -81,8 +82,9 @@
 #endif
 
 /*
- * 6.13, commit 44ae7a8a6a2c ("hrtimer: Introduce
- * hrtimer_setup_on_stack()").
+ * 6.13, commit 444cb7db4c9f ("hrtimers: Introduce
+ * hrtimer_setup_on_stack()"); 6.13 also deleted hrtimer_init_on_stack()
+ * (commit 3c2fb0152175).
  */
 #ifndef COMPAT_HAVE_HRTIMER_SETUP_ON_STACK
 #define hrtimer_setup_on_stack(timer, fn, clock_id, mode)		\
@@ -95,8 +97,9 @@
 #endif
 
 /*
- * 7.0: kmalloc_obj() and its family allocate by type, with the size and
- * the overflow check derived from it.
+ * 7.0, commit 2932ba8d9c99 ("slab: Introduce kmalloc_obj() and family"):
+ * allocation by type, with the size and the overflow check derived from
+ * it; queued for 6.18-stable too, hence the probe.
  */
 #ifndef COMPAT_HAVE_KZALLOC_OBJ
 #define kzalloc_obj(P, gfp)		kzalloc(sizeof(P), gfp)
@@ -104,9 +107,9 @@
 #endif
 
 /*
- * 6.13, commit f3bef7aaa6c8 ("hrtimer: Introduce
- * hrtimer_setup_sleeper_on_stack()"); 7.3 has no
- * hrtimer_init_sleeper_on_stack() any more.
+ * 6.13, commit c9bd83abfeb9 ("hrtimers: Introduce
+ * hrtimer_setup_sleeper_on_stack()"); the same release deleted
+ * hrtimer_init_sleeper_on_stack() (commit f3bef7aaa6c8).
  */
 #ifndef COMPAT_HAVE_HRTIMER_SETUP_SLEEPER_ON_STACK
 #define hrtimer_setup_sleeper_on_stack(sl, clock_id, mode)		\
