@@ -15,7 +15,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 # kernel_tree needs linux-source-6.1 and xz-utils, kernel-doc needs perl.
-need_pkgs python3-sphinx linux-source-6.1 xz-utils perl
+need_pkgs python3-sphinx xz-utils perl
 tree=$(kernel_tree)
 
 # Debian's sphinx is installed for the system python, which need not be the

@@ -37,9 +37,11 @@ need_pkgs() {
 # modules are built against that kernel's headers, never the host's.
 AS_PKGS_BUILD="make gcc libc6-dev bc bison flex libelf-dev libssl-dev kmod rsync"
 # The kernels, their headers and compilers live in chroots (kernel.sh).
-AS_PKGS_VM="qemu-system-x86 busybox-static cpio debootstrap util-linux"
-AS_PKGS_KUNIT="$AS_PKGS_BUILD linux-source-6.1 xz-utils python3"
-AS_PKGS_LINT="$AS_PKGS_BUILD linux-source-6.1 xz-utils sparse perl"
+# python3: the kernel's kunit.py parse counts the VM tests' KTAP.
+AS_PKGS_VM="qemu-system-x86 busybox-static cpio debootstrap util-linux python3"
+AS_PKGS_KUNIT="$AS_PKGS_BUILD xz-utils python3"
+# python3: the newest kernel-doc is Python.
+AS_PKGS_LINT="$AS_PKGS_BUILD xz-utils sparse perl python3"
 
 # stage_sources OUTDIR: copy the sources into OUTDIR/src (mtimes kept, no
 # build products), so builds never write into the work tree and concurrent
