@@ -14,7 +14,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-# kernel_tree needs linux-source-6.1 and xz-utils, kernel-doc needs perl.
+# kernel_tree extracts with xz-utils; 6.1's kernel-doc needs perl.
 need_pkgs python3-sphinx xz-utils perl
 tree=$(kernel_tree)
 
