@@ -39,15 +39,6 @@ need_pkgs $AS_PKGS_VM rsync
 
 pass=0
 fail=0
-result() {	# result NAME RC
-	if [ "$2" -eq 0 ]; then
-		echo "ok   $1"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $1"
-		fail=$((fail + 1))
-	fi
-}
 finish() {
 	total deb-check "$pass" "$fail"
 	exit $((fail > 0))
@@ -68,16 +59,12 @@ name=alertable_sleep
 # copy_dir SUITE: this script's copy of the chroot of SUITE.
 copy_dir() { printf '%s\n' "$work/$1"; }
 
-# in_copy SUITE CMD...: in_chroot (kernel.sh), in the copy.
+# in_copy SUITE CMD...: in_root (kernel.sh), in the copy.
 in_copy() {
 	local dir
 	dir=$(copy_dir "$1")
 	shift
-	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
-		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		as_unshare sh -c \
-		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' \
-		"$dir" "$@"
+	in_root "$dir" "$@"
 }
 
 # fresh_copy SUITE: make the copy equal to the cached chroot, less the

@@ -19,15 +19,6 @@ need_pkgs build-essential debhelper dh-dkms dpkg-dev lintian rsync
 
 pass=0
 fail=0
-result() {	# result NAME RC
-	if [ "$2" -eq 0 ]; then
-		echo "ok   $1"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $1"
-		fail=$((fail + 1))
-	fi
-}
 finish() {
 	total deb "$pass" "$fail"
 	exit $((fail > 0))

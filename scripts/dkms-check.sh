@@ -20,15 +20,6 @@ pkg=alertable_sleep/$version
 
 pass=0
 fail=0
-result() {	# result NAME RC
-	if [ "$2" -eq 0 ]; then
-		echo "ok   $1"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $1"
-		fail=$((fail + 1))
-	fi
-}
 
 rc=0
 [ -n "$version" ] && [ "$version" = "$modver" ] || rc=1

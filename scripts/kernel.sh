@@ -20,18 +20,23 @@ AS_KERNELS_ALL="5.10 6.1 6.1-rt 6.12 newest newest-rt"
 # chroot_dir SUITE: where the chroot of that Debian release lives.
 chroot_dir() { printf '%s\n' "$AS_CACHE/chroot/$1"; }
 
-# in_chroot SUITE CMD...: run CMD in the chroot of SUITE, with /proc
-# (objtool and dpkg read it) mounted in a mount namespace of its own, so
+# in_root DIR CMD...: run CMD chrooted into DIR, with /proc (objtool and
+# dpkg read it) mounted in a mount namespace of its own (as_unshare), so
 # that nothing stays mounted and two commands can run at once.
-in_chroot() {
-	local dir
-	dir=$(chroot_dir "$1")
-	shift
+in_root() {
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
 		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		as_unshare sh -c \
 		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' \
-		"$dir" "$@"
+		"$@"
+}
+
+# in_chroot SUITE CMD...: in_root, in the chroot of SUITE.
+in_chroot() {
+	local dir
+	dir=$(chroot_dir "$1")
+	shift
+	in_root "$dir" "$@"
 }
 
 # chroot_apt SUITE CMD...: in_chroot, one package operation at a time per

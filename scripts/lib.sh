@@ -147,6 +147,18 @@ kernel_tree() {
 	printf '%s\n' "$tree"
 }
 
+# result NAME RC: one check's line, ok if RC is 0; counted in the
+# caller's $pass and $fail.
+result() {
+	if [ "$2" -eq 0 ]; then
+		echo "ok   $1"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $1"
+		fail=$((fail + 1))
+	fi
+}
+
 # total NAME PASSED FAILED: the closing line that scripts/check.sh adds up.
 total() {
 	printf '%s: %d passed, %d failed\n' "$1" "$2" "$3"
