@@ -55,7 +55,9 @@ help:
 	@echo '  6.1-rt 6.12 newest newest-rt (the newest Debian ships, e.g. 7.3).'
 	@echo
 	@echo 'Test'
-	@echo '  check        lint, KUnit (UML), VM tests, short torture, DKMS, docs;'
+	@echo '  check        lint, KUnit (UML, 6.1 and newest), all VM stages on 6.1,'
+	@echo '               build + VM + freezer tests on the other kernels, DKMS,'
+	@echo '               docs, the Debian package and its install check;'
 	@echo '               ends with "check: N passed, N failed" (what CI runs)'
 	@echo '  lint         checkpatch --strict, sparse C=2, W=1 -Werror, kernel-doc, docs'
 	@echo '  kunit        the KUnit suite under UML via kunit.py (KASAN, lockdep)'
