@@ -70,20 +70,5 @@ set +e
 vmrc=${PIPESTATUS[0]}
 set -e
 
-if [ "$vmrc" -ne 0 ]; then
-	say "the end of the console before the results ($log):"
-	sed "/^$AS_KTAP_BEGIN\$/,\$d" "$log" | tail -n 40
-fi
-ktap_from_console "$log"
-passed=$KTAP_PASSED failed=$KTAP_FAILED
-if [ "$vmrc" -eq 0 ]; then
-	say "ok: vm.sh: the guest ran to its end, the console shows no kernel report"
-	passed=$((passed + 1))
-else
-	say "not ok: vm.sh exited $vmrc (console log: $log)"
-	failed=$((failed + 1))
-fi
-[ "$KTAP_SKIPPED" -eq 0 ] || say "$KTAP_SKIPPED checks skipped"
 say "$K_REL: $(($(date +%s) - t0)) s, build and VM"
-total freeze-test "$passed" "$failed"
-[ "$failed" -eq 0 ]
+ktap_vm_total freeze-test "$log" "$vmrc"

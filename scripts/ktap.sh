@@ -118,3 +118,29 @@ ktap_from_console() {
 		KTAP_FAILED=$((KTAP_FAILED + KTAP_ERRORS))
 	fi
 }
+
+# ktap_vm_total NAME LOG VMRC: the verdict of a VM test stage. Counts the
+# console's KTAP document, adds the runner's verdict as a check of its own
+# (the guest exits 0 once all its checks ran, so anything else is a
+# timeout, a panic or a kernel report, which vm.sh named), shows the end of
+# the console when the run failed, and prints "NAME: P passed, F failed".
+# Fails if a check did.
+ktap_vm_total() {
+	local name=$1 log=$2 vmrc=$3 passed failed
+	if [ "$vmrc" -ne 0 ]; then
+		say "the end of the console before the results ($log):"
+		sed "/^$AS_KTAP_BEGIN\$/,\$d" "$log" | tail -n 40
+	fi
+	ktap_from_console "$log"
+	passed=$KTAP_PASSED failed=$KTAP_FAILED
+	if [ "$vmrc" -eq 0 ]; then
+		say "ok: vm.sh: the guest ran to its end, the console shows no kernel report"
+		passed=$((passed + 1))
+	else
+		say "not ok: vm.sh exited $vmrc (console log: $log)"
+		failed=$((failed + 1))
+	fi
+	[ "$KTAP_SKIPPED" -eq 0 ] || say "$KTAP_SKIPPED checks skipped"
+	total "$name" "$passed" "$failed"
+	[ "$failed" -eq 0 ]
+}
