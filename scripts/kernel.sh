@@ -54,6 +54,11 @@ chroot_apt() {
 chroot_ensure() {
 	local suite=$1 dir
 	dir=$(chroot_dir "$suite")
+	mkdir -p "$(dirname "$dir")"
+	# Two scripts run at once on a cold cache must not debootstrap one
+	# folder twice: the second waits, then finds it ready.
+	exec 8>"$dir.create.lock"
+	flock 8
 	if [ ! -f "$dir/.ready" ]; then
 		need_pkgs debootstrap
 		say "debootstrap $suite into $dir (once; a few minutes)"
@@ -90,6 +95,7 @@ chroot_ensure() {
 			die "apt-get update failed in the $suite chroot"
 		touch "$dir/.ready"
 	fi
+	exec 8>&-
 }
 
 # need_chroot_pkgs SUITE PKG...: install in the chroot the packages it
@@ -178,6 +184,10 @@ kernel_ensure() {
 	fi
 
 	img=$AS_CACHE/kernels/$rel/vmlinuz
+	# One unpacker at a time, as for the chroot.
+	mkdir -p "$AS_CACHE/kernels"
+	exec 8>"$AS_CACHE/kernels/$rel.lock"
+	flock 8
 	if [ ! -f "$img" ]; then
 		# 7.x: the image package is a metapackage, the kernel is in
 		# linux-binary-<release> at /usr/lib/modules/<release>/vmlinuz.
@@ -203,6 +213,7 @@ kernel_ensure() {
 		rm -rf "$AS_CACHE/kernels/$rel/x"
 		mv "$img.tmp" "$img"
 	fi
+	exec 8>&-
 
 	K_SERIES=$series K_SUITE=$suite K_REL=$rel K_IMAGE=$img K_ROOT=$root
 	K_KDIR=$kdir K_VERSION=${ver%%-*}

@@ -47,6 +47,7 @@ AS_PKGS_LINT="$AS_PKGS_BUILD xz-utils sparse perl python3"
 # build products), so builds never write into the work tree and concurrent
 # builds never share a folder.
 stage_sources() {
+	need_pkgs rsync
 	mkdir -p "$1/src"
 	rsync -a --delete --exclude=.git --exclude='*.ko' --exclude='*.o' \
 		--exclude='*.mod*' --exclude='.*.cmd' --exclude=Module.symvers \
