@@ -2,13 +2,14 @@
 /*
  * alertable_sleep - interruptible long delays that any context can abort
  *
- * An instance is an array of entries, one per event index. An entry is an
- * rcuwait, which holds the one task that may sleep on the index, and one
- * atomic word of state bits. Every change of an entry's
- * state is a single fully ordered read-modify-write of that word, so each race
- * (an abort against the start or the timeout of a sleep, a reset against a
- * sleeper) is settled by the order of those operations on one variable. No
- * lock is shared between indices.
+ * An entry (struct alertable_sleep_entry) is an rcuwait, which holds the one
+ * task that may sleep on it, and one atomic word of state bits. Every change
+ * of an entry's state is a single fully ordered read-modify-write of that
+ * word, so each race (an abort against the start or the timeout of a sleep,
+ * a reset against a sleeper) is settled by the order of those operations on
+ * one variable. An entry is used alone, embedded in its user's object, or
+ * as one index of an instance, which is an array of entries. No lock is
+ * shared between entries.
  *
  * Lifetime: every call looks the instance up under rcu_read_lock(), and
  * fails with -ESHUTDOWN once destroy has set ->closing. Aborts and resets
@@ -31,6 +32,7 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/moduleparam.h>
 #include <linux/nospec.h>
 #include <linux/percpu.h>
@@ -61,16 +63,13 @@
 #define AS_CLOSING	BIT(2)
 
 /*
- * One sleeper per index is the contract (-EBUSY), so an rcuwait, which holds
+ * Why struct alertable_sleep_entry (alertable_sleep.h) waits on an rcuwait:
+ * one sleeper per entry is the contract (-EBUSY), so an rcuwait, which holds
  * exactly one task, is all the wait primitive needed: a wake-up is
  * wake_up_process() under rcu_read_lock(), raw locks only, which makes abort
  * legal in hard IRQ and under a raw_spinlock_t on PREEMPT_RT too, where a
- * wait queue's spinlock_t sleeps. 16 bytes an index on 64-bit.
+ * wait queue's spinlock_t sleeps.
  */
-struct alertable_sleep_entry {
-	struct rcuwait wait;
-	atomic_t state;
-};
 
 #define AS_FLAGS_ALL	(ALERTABLE_SLEEP_FREEZABLE | ALERTABLE_SLEEP_KILLABLE)
 
@@ -279,18 +278,54 @@ static unsigned int deadline_msecs(ktime_t deadline)
 }
 
 /*
- * The one sleep path. A relative sleep (@msecs, when @relative) takes its
- * deadline from the clock read after the claim, so that a sleep that does
- * not wait (an aborted or busy index, a delay of 0) reads no clock.
+ * The wait of every sleep, on an entry the caller has claimed. A relative
+ * sleep (@msecs, when @relative) takes its deadline from the clock read
+ * after the claim, so that a sleep that does not wait (an aborted or busy
+ * entry, a delay of 0) reads no clock; *@start is that reading, or 0.
+ *
+ * Return: as entry_wait(); -ETIME at once for a deadline already past.
  */
+static int entry_sleep(struct alertable_sleep_entry *e, ktime_t deadline,
+		       bool relative, unsigned int msecs, unsigned int flags,
+		       ktime_t *start)
+{
+	*start = 0;
+	if (relative && !msecs)
+		return -ETIME;
+
+	*start = ktime_get();
+	if (relative)
+		deadline = msecs == ALERTABLE_SLEEP_INFINITE ? KTIME_MAX :
+			   ktime_add_ms(*start, msecs);
+	if (!ktime_before(*start, deadline))
+		return -ETIME;
+	return entry_wait(e, deadline, flags);
+}
+
+/*
+ * The result of a sleep from @state, which entry_release() returned, and
+ * @wait, which entry_sleep() did. entry_wait() returns 0 only when it saw
+ * ABORTED or CLOSING, and both stay set until the release, so 0 here is a
+ * sleep that ran its whole delay and was not aborted.
+ */
+static int entry_result(int state, int wait)
+{
+	if (state & AS_CLOSING)
+		return -ESHUTDOWN;
+	if (state & AS_ABORTED)
+		return -ECANCELED;
+	return wait == -ETIME ? 0 : wait;
+}
+
+/* The sleep of an instance's index: an entry's, and the instance's books. */
 static int as_sleep(struct alertable_sleep *as, unsigned int index,
 		    ktime_t deadline, bool relative, unsigned int msecs,
 		    unsigned int flags)
 {
 	struct alertable_sleep_entry *e;
-	int ret, state, wait = -ETIME;
 	ktime_t start = 0;
 	unsigned int id;
+	int ret, wait;
 
 	might_sleep();
 
@@ -317,25 +352,11 @@ static int as_sleep(struct alertable_sleep *as, unsigned int index,
 		goto out;
 
 	/* Owning the index keeps @as alive: destroy waits for the release. */
-	if (!relative || msecs) {
-		start = ktime_get();
-		if (relative)
-			deadline = msecs == ALERTABLE_SLEEP_INFINITE ? KTIME_MAX :
-				   ktime_add_ms(start, msecs);
-		if (ktime_before(start, deadline))
-			wait = entry_wait(e, deadline, flags);
-	}
+	wait = entry_sleep(e, deadline, relative, msecs, flags, &start);
 	if (wait == -ETIME)
 		stat_inc(as, AS_STAT_TIMEOUTS);
-
-	state = entry_release(e);
-	/* @e and @as may be freed from here on. */
-	if (state & AS_CLOSING)
-		ret = -ESHUTDOWN;
-	else if (state & AS_ABORTED)
-		ret = -ECANCELED;
-	else if (wait == -ERESTARTSYS)
-		ret = -ERESTARTSYS;
+	/* @e and @as may be freed once the index is released. */
+	ret = entry_result(entry_release(e), wait);
 out:
 	/* Read the clock only when someone is tracing. */
 	if (trace_alertable_sleep_end_enabled()) {
@@ -345,6 +366,121 @@ out:
 	}
 	return ret;
 }
+
+/* Clear ABORTED unless the entry has a sleeper, which has yet to see it. */
+static int entry_reset(struct alertable_sleep_entry *e)
+{
+	int old = atomic_read(&e->state);
+
+	do {
+		if (old & AS_SLEEPING)
+			return -EBUSY;
+		if (!(old & AS_ABORTED))
+			return 0;
+	} while (!atomic_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
+
+	return 0;
+}
+
+/**
+ * alertable_sleep_entry_sleep_until() - sleep on an entry until a deadline
+ * @e: the entry
+ * @deadline: when to wake, by ktime_get(); %KTIME_MAX: no timeout
+ * @flags: 0, or any of %ALERTABLE_SLEEP_FREEZABLE, %ALERTABLE_SLEEP_KILLABLE
+ *
+ * alertable_sleep_sleep_until() on an entry of the caller's own rather than
+ * on an index of an instance: the same sleep, flags and results, except
+ * that an entry has no destroy and so no -ESHUTDOWN.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 when the whole delay elapsed; -ECANCELED when @e was aborted
+ * before or during the sleep and not reset since; -ERESTARTSYS when a
+ * signal or kthread_stop() ended it, as for alertable_sleep_sleep_until();
+ * -EBUSY, not disturbing it, when another thread sleeps on @e; -EINVAL,
+ * changing nothing, when @e is NULL or @flags has an unknown bit.
+ */
+int alertable_sleep_entry_sleep_until(struct alertable_sleep_entry *e,
+				      ktime_t deadline, unsigned int flags)
+{
+	ktime_t start;
+	int ret, wait;
+
+	might_sleep();
+
+	if (!e || flags & ~AS_FLAGS_ALL)
+		return -EINVAL;
+	ret = entry_claim(e);
+	if (ret)
+		return ret;
+	wait = entry_sleep(e, deadline, false, 0, flags, &start);
+	return entry_result(entry_release(e), wait);
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_entry_sleep_until);
+
+/**
+ * alertable_sleep_entry_sleep() - sleep on an entry for some milliseconds
+ * @e: the entry
+ * @msecs: how long to sleep; 0 returns at once, %ALERTABLE_SLEEP_INFINITE
+ *	waits with no timeout
+ *
+ * alertable_sleep_sleep() on an entry of the caller's own: sleeps
+ * interruptibly until @msecs have passed, @e is aborted, or a signal or
+ * kthread_stop() ends the sleep.
+ *
+ * Context: Process context; may sleep.
+ * Return: as alertable_sleep_entry_sleep_until().
+ */
+int alertable_sleep_entry_sleep(struct alertable_sleep_entry *e,
+				unsigned int msecs)
+{
+	ktime_t start;
+	int ret, wait;
+
+	might_sleep();
+
+	if (!e)
+		return -EINVAL;
+	ret = entry_claim(e);
+	if (ret)
+		return ret;
+	wait = entry_sleep(e, 0, true, msecs, 0, &start);
+	return entry_result(entry_release(e), wait);
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_entry_sleep);
+
+/**
+ * alertable_sleep_entry_abort() - abort the sleep on an entry, until reset
+ * @e: the entry; NULL is ignored
+ *
+ * Marks @e aborted and wakes its sleeper, if any. The mark is sticky: every
+ * later sleep on @e returns -ECANCELED at once until
+ * alertable_sleep_entry_reset(). Aborting twice is harmless.
+ *
+ * Context: Any context but NMI, as alertable_sleep_abort().
+ */
+void alertable_sleep_entry_abort(struct alertable_sleep_entry *e)
+{
+	if (e)
+		entry_signal(e, AS_ABORTED);
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_entry_abort);
+
+/**
+ * alertable_sleep_entry_reset() - clear an abort so the entry can sleep
+ * @e: the entry
+ *
+ * Clears the sticky abort of @e. Refused while a thread sleeps on @e, so
+ * that a reset never swallows an abort its sleeper has not yet seen.
+ *
+ * Context: Any context but NMI, as alertable_sleep_reset_for_reuse().
+ * Return: 0 on success; -EBUSY, changing nothing, if a thread is sleeping
+ * on @e; -EINVAL if @e is NULL.
+ */
+int alertable_sleep_entry_reset(struct alertable_sleep_entry *e)
+{
+	return e ? entry_reset(e) : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(alertable_sleep_entry_reset);
 
 /**
  * alertable_sleep_sleep_until() - sleep on an index until a deadline
@@ -521,23 +657,14 @@ int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
 				    unsigned int index)
 {
 	struct alertable_sleep_entry *e;
-	int old, ret;
+	int ret;
 
 	rcu_read_lock();
 	ret = entry_lookup(as, index, &e);
 	if (ret)
 		goto out_unlock;
 
-	old = atomic_read(&e->state);
-	do {
-		if (old & AS_SLEEPING) {
-			ret = -EBUSY;
-			break;
-		}
-		if (!(old & AS_ABORTED))
-			break;
-	} while (!atomic_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
-
+	ret = entry_reset(e);
 	trace_alertable_sleep_reset(as->id, index, ret);
 out_unlock:
 	rcu_read_unlock();
@@ -569,7 +696,22 @@ EXPORT_SYMBOL_GPL(alertable_sleep_event_count);
  * below are stubs then.
  */
 static struct dentry *alertable_sleep_debugfs_root;
+static DEFINE_MUTEX(alertable_sleep_debugfs_lock);
 static atomic_t alertable_sleep_ids = ATOMIC_INIT(0);
+
+/*
+ * The folder of all instances, made by the first one to be created, so
+ * that the facility needs no initcall when it is built in.
+ */
+static struct dentry *debugfs_root(void)
+{
+	mutex_lock(&alertable_sleep_debugfs_lock);
+	if (!alertable_sleep_debugfs_root)
+		alertable_sleep_debugfs_root =
+			debugfs_create_dir(KBUILD_MODNAME, NULL);
+	mutex_unlock(&alertable_sleep_debugfs_lock);
+	return alertable_sleep_debugfs_root;
+}
 
 static void *state_start(struct seq_file *m, loff_t *pos)
 {
@@ -663,10 +805,8 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 		goto err_free_entries;
 
 	as->event_count = event_count;
-	for (i = 0; i < event_count; i++) {
-		rcuwait_init(&as->entries[i].wait);
-		atomic_set(&as->entries[i].state, 0);
-	}
+	for (i = 0; i < event_count; i++)
+		alertable_sleep_entry_init(&as->entries[i]);
 
 	if (!name) {
 		as->id = atomic_inc_return(&alertable_sleep_ids);
@@ -674,7 +814,7 @@ static struct alertable_sleep *alertable_sleep_create_named(const char *name,
 		name = id_name;
 	}
 	/* debugfs is best effort: its failure must not fail the caller. */
-	as->debugfs = debugfs_create_dir(name, alertable_sleep_debugfs_root);
+	as->debugfs = debugfs_create_dir(name, debugfs_root());
 	debugfs_create_file("state", 0400, as->debugfs, as, &state_fops);
 	return as;
 
@@ -793,7 +933,13 @@ struct alertable_sleep *devm_alertable_sleep_create(struct device *dev,
 }
 EXPORT_SYMBOL_GPL(devm_alertable_sleep_create);
 
-/* The module-wide instance, sized by the eventcount parameter. */
+/* OUT-OF-TREE ONLY: scripts/upstream.sh drops this part in-tree. */
+
+/*
+ * The module-wide instance, sized by the eventcount parameter, and the
+ * module's init and exit. Built into a kernel, the facility has no
+ * module-wide instance and needs no initcall.
+ */
 static struct alertable_sleep *alertable_sleep_default_instance;
 static unsigned int eventcount = 8;
 
@@ -844,8 +990,6 @@ static int __init alertable_sleep_init(void)
 {
 	struct alertable_sleep *as;
 
-	alertable_sleep_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-
 	as = alertable_sleep_create_named("default", eventcount);
 	if (IS_ERR(as)) {
 		pr_err("cannot create the default instance of %u events: %pe\n",
@@ -868,4 +1012,5 @@ module_exit(alertable_sleep_exit);
 MODULE_DESCRIPTION("Interruptible long delays that any context can abort");
 MODULE_AUTHOR("The alertable_sleep developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION("0.2.0");
+/* END OUT-OF-TREE ONLY */

@@ -2,25 +2,64 @@
 /*
  * alertable_sleep - interruptible long delays that any context can abort
  *
- * An instance owns a fixed number of event indices. One thread at a time may
- * sleep on an index; any context (another thread, a timer, a hard-IRQ
- * handler, a driver's remove path) can abort that sleep at once. An abort is
- * sticky: it ends the current sleep and every later one on that index until
- * alertable_sleep_reset_for_reuse() is called.
+ * One thread at a time may sleep on a struct alertable_sleep_entry; any
+ * context (another thread, a timer, a hard-IRQ handler, a driver's remove
+ * path) can abort that sleep at once. An abort is sticky: it ends the
+ * current sleep and every later one until the entry is reset.
+ *
+ * An entry is embedded in the object it serves, as a struct completion is.
+ * An instance (alertable_sleep_create()) is an array of entries addressed
+ * by event index, which adds what a set of sleepers needs: abort of them
+ * all, and a destroy that ends every sleep and waits for the sleepers.
  *
  * See Documentation/alertable-sleep.rst for the contract and lifetime rules.
  */
 #ifndef _ALERTABLE_SLEEP_H
 #define _ALERTABLE_SLEEP_H
 
+#include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
+#include <linux/rcuwait.h>
 
 struct device;
 struct alertable_sleep;
 
-/* Largest event_count an instance (or the eventcount parameter) accepts. */
+/**
+ * struct alertable_sleep_entry - an alertable delay for one sleeper at a time
+ * @wait: the one task that may sleep on the entry
+ * @state: sleeping and aborted bits, changed only by the functions below
+ *
+ * Embed it in the object whose thread sleeps and set it up with
+ * alertable_sleep_entry_init(). 16 bytes on 64-bit. The embedder keeps it
+ * alive while a sleep or an abort may use it, as for a struct completion.
+ */
+struct alertable_sleep_entry {
+	struct rcuwait wait;
+	atomic_t state;
+};
+
+/**
+ * alertable_sleep_entry_init() - set up an entry: idle, not aborted
+ * @e: the entry
+ *
+ * Context: Any context; no sleeper or aborter may use @e meanwhile.
+ */
+static inline void alertable_sleep_entry_init(struct alertable_sleep_entry *e)
+{
+	rcuwait_init(&e->wait);
+	atomic_set(&e->state, 0);
+}
+
+int alertable_sleep_entry_sleep(struct alertable_sleep_entry *e,
+				unsigned int msecs);
+int alertable_sleep_entry_sleep_until(struct alertable_sleep_entry *e,
+				      ktime_t deadline, unsigned int flags);
+void alertable_sleep_entry_abort(struct alertable_sleep_entry *e);
+int alertable_sleep_entry_reset(struct alertable_sleep_entry *e);
+
+/* Largest event_count an instance accepts. */
 #define ALERTABLE_SLEEP_MAX_EVENTS	65536U
 
 /* Pass as @msecs to sleep until aborted, signalled or destroyed. */
@@ -37,7 +76,9 @@ struct alertable_sleep *devm_alertable_sleep_create(struct device *dev,
 						    unsigned int event_count);
 void alertable_sleep_destroy(struct alertable_sleep *as);
 
+/* OUT-OF-TREE ONLY: the module-wide instance of the module build. */
 struct alertable_sleep *alertable_sleep_default(void);
+/* END OUT-OF-TREE ONLY */
 unsigned int alertable_sleep_event_count(const struct alertable_sleep *as);
 
 int alertable_sleep_sleep(struct alertable_sleep *as, unsigned int index,

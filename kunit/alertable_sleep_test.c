@@ -51,8 +51,6 @@
 
 /* Indices of the instance every case gets from .init. */
 #define AS_TEST_EVENTS		32U
-/* The module-wide instance's eventcount when none is given (README). */
-#define AS_DEFAULT_EVENTS	8U
 /* A sleep that nothing but an abort, a signal or destroy ends in time. */
 #define AS_TEST_LONG_MS		10000U
 /* How long ending a sleep (or starting a thread) may take, generously. */
@@ -88,6 +86,7 @@ enum as_kind {
 	AS_SLEEP,		/* alertable_sleep_sleep() */
 	AS_FREEZABLE,		/* alertable_sleep_sleep_freezable() */
 	AS_KILLABLE,		/* alertable_sleep_sleep_until(), KILLABLE */
+	AS_ENTRY,		/* alertable_sleep_entry_sleep() on ->entry */
 };
 
 struct as_ctx;
@@ -100,6 +99,7 @@ struct as_thread {
 	struct as_guard guard;
 	struct alertable_sleep *as;
 	unsigned int index;
+	struct alertable_sleep_entry *entry;	/* of AS_ENTRY */
 	unsigned int msecs;
 	enum as_kind kind;
 	int sig;		/* a signal to allow besides SIGUSR2, or 0 */
@@ -133,6 +133,10 @@ struct as_ctx {
 	int timer_ret;
 	bool timer_hardirq;
 	bool timer_fired;
+	struct alertable_sleep_entry *timer_entry;	/* ... or this */
+
+	/* An entry embedded in the case's object, as a driver would. */
+	struct alertable_sleep_entry entry;
 
 	/* Outcomes counted by the stress threads. */
 	atomic_t st_ok;
@@ -300,9 +304,19 @@ static int as_do_sleep(struct as_thread *t)
 			   ktime_add_ms(ktime_get(), t->msecs);
 		return alertable_sleep_sleep_until(t->as, t->index, deadline,
 						   ALERTABLE_SLEEP_KILLABLE);
+	case AS_ENTRY:
+		return alertable_sleep_entry_sleep(t->entry, t->msecs);
 	default:
 		return alertable_sleep_sleep(t->as, t->index, t->msecs);
 	}
+}
+
+/* A reset of what @t sleeps on, which -EBUSY refuses while it sleeps. */
+static int as_thread_reset(struct as_thread *t)
+{
+	if (t->kind == AS_ENTRY)
+		return alertable_sleep_entry_reset(t->entry);
+	return alertable_sleep_reset_for_reuse(t->as, t->index);
 }
 
 /* Sleep once on t->index and record the outcome. */
@@ -355,7 +369,7 @@ static bool as_wait_sleeping(struct as_thread *t)
 	if (!wait_for_completion_timeout(&t->started,
 					 msecs_to_jiffies(AS_TEST_WATCHDOG_MS)))
 		return false;
-	while (alertable_sleep_reset_for_reuse(t->as, t->index) != -EBUSY) {
+	while (as_thread_reset(t) != -EBUSY) {
 		if (completion_done(&t->done) || time_after(jiffies, end))
 			return false;
 		usleep_range(200, 500);
@@ -372,8 +386,7 @@ static bool as_wait_done(struct as_thread *t)
 /* True if @t still owns its index (only for indices that are not aborted). */
 static bool as_still_sleeping(struct as_thread *t)
 {
-	return !completion_done(&t->done) &&
-	       alertable_sleep_reset_for_reuse(t->as, t->index) == -EBUSY;
+	return !completion_done(&t->done) && as_thread_reset(t) == -EBUSY;
 }
 
 static void as_timer_cancel_action(void *timer)
@@ -984,7 +997,13 @@ static enum hrtimer_restart as_timer_abort_fn(struct hrtimer *timer)
 	struct as_ctx *ctx = container_of(timer, struct as_ctx, timer);
 
 	ctx->timer_hardirq = in_hardirq();
-	if (ctx->timer_all) {
+	if (ctx->timer_entry) {
+		/* Under a raw spinlock too, which the contract allows. */
+		raw_spin_lock(&as_test_raw_lock);
+		alertable_sleep_entry_abort(ctx->timer_entry);
+		raw_spin_unlock(&as_test_raw_lock);
+		ctx->timer_ret = 0;
+	} else if (ctx->timer_all) {
 		alertable_sleep_abort_all(ctx->timer_as);
 		ctx->timer_ret = 0;
 	} else {
@@ -1610,43 +1629,6 @@ static void create_bounds(struct kunit *test)
 			-EINVAL);
 }
 
-/*
- * The module-wide instance: sized by the eventcount parameter, whose
- * default kunit.py does not change; usable like any other (a sleeper on it
- * is woken by an abort, the abort sticks until a reset); and, run after the
- * destroy cases, still alive: nothing of the suite destroyed it.
- */
-static void default_instance(struct kunit *test)
-{
-	struct alertable_sleep *as = alertable_sleep_default();
-	unsigned int last = AS_DEFAULT_EVENTS - 1;
-	struct as_thread *t;
-	ktime_t start;
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, as);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(as),
-			AS_DEFAULT_EVENTS);
-	KUNIT_ASSERT_EQ_MSG(test, alertable_sleep_sleep(as, last, 0), 0,
-			    "the default instance is not idle (or destroyed)");
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, AS_DEFAULT_EVENTS, 0),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(as, AS_DEFAULT_EVENTS),
-			-EINVAL);
-
-	t = as_sleeper(test, as, last, AS_TEST_LONG_MS);
-	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
-			      "not asleep, returned %d", t->ret);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(as, last), 0);
-	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
-	KUNIT_EXPECT_EQ(test, t->ret, -ECANCELED);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, last, AS_TEST_LONG_MS),
-			-ECANCELED);
-	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(as, last), 0);
-	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(as, last, 1), 0);
-	KUNIT_EXPECT_GE(test, as_ms_since(start), 1);
-}
-
 static void destroy_idle(struct kunit *test)
 {
 	struct alertable_sleep *as = as_create(test, 4);
@@ -1947,8 +1929,6 @@ static struct kunit_case alertable_sleep_lifetime_cases[] = {
 	KUNIT_CASE(destroy_refuses_new_calls),
 	KUNIT_CASE(devm_unregister),
 	KUNIT_CASE(devm_group_release),
-	/* Last: nothing before it may have destroyed the default instance. */
-	KUNIT_CASE(default_instance),
 	{}
 };
 
@@ -1958,8 +1938,138 @@ static struct kunit_suite alertable_sleep_lifetime_suite = {
 	.test_cases = alertable_sleep_lifetime_cases,
 };
 
+/* ---- suite alertable_sleep_entry: the embeddable form ---- */
+
+/*
+ * The contract of an entry as one thread sees it: results, flags, sticky
+ * abort, reset, NULL; the same as an index's, without -ESHUTDOWN.
+ */
+static void entry_contract(struct kunit *test)
+{
+	struct alertable_sleep_entry e;
+	ktime_t start;
+
+	alertable_sleep_entry_init(&e);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&e, 0), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep_until(&e, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep_until(&e, 0, BIT(7)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_reset(&e), 0);
+
+	alertable_sleep_entry_abort(&e);
+	alertable_sleep_entry_abort(&e);
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&e, AS_TEST_LONG_MS),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test,
+			alertable_sleep_entry_sleep_until(&e, KTIME_MAX,
+							  ALERTABLE_SLEEP_KILLABLE),
+			-ECANCELED);
+	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
+	/* An unknown flag changes nothing, not even on an aborted entry. */
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep_until(&e, 0, BIT(7)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_reset(&e), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&e, 0), 0);
+
+	alertable_sleep_entry_abort(NULL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_reset(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep_until(NULL, 0, 0),
+			-EINVAL);
+}
+
+/* An entry's timed sleeps run to their end and never return early. */
+static void entry_never_early(struct kunit *test)
+{
+	struct alertable_sleep_entry e;
+	ktime_t start, deadline;
+
+	alertable_sleep_entry_init(&e);
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&e, 20), 0);
+	KUNIT_EXPECT_GE(test, ktime_us_delta(ktime_get(), start), 20000);
+
+	deadline = ktime_add_ms(ktime_get(), 30);
+	KUNIT_EXPECT_EQ(test,
+			alertable_sleep_entry_sleep_until(&e, deadline,
+							  ALERTABLE_SLEEP_FREEZABLE),
+			0);
+	KUNIT_EXPECT_FALSE(test, ktime_before(ktime_get(), deadline));
+}
+
+/*
+ * While a thread sleeps on an entry, a second sleeper and a reset are
+ * refused; an abort under a raw spinlock with IRQs off ends the sleep, and
+ * a reset then re-arms the entry.
+ */
+static void entry_busy_then_abort(struct kunit *test)
+{
+	struct as_ctx *ctx = test->priv;
+	unsigned long flags;
+	struct as_thread *t;
+
+	alertable_sleep_entry_init(&ctx->entry);
+	t = as_thread_new(test, as_sleeper_fn, NULL, 0, AS_TEST_LONG_MS, -1);
+	t->entry = &ctx->entry;
+	as_thread_kind(t, AS_ENTRY);
+	wake_up_process(t->task);
+	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
+			      "not asleep, returned %d", t->ret);
+
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&ctx->entry, 0),
+			-EBUSY);
+	KUNIT_EXPECT_TRUE(test, as_still_sleeping(t));
+
+	raw_spin_lock_irqsave(&as_test_raw_lock, flags);
+	alertable_sleep_entry_abort(&ctx->entry);
+	raw_spin_unlock_irqrestore(&as_test_raw_lock, flags);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
+	KUNIT_EXPECT_EQ(test, t->ret, -ECANCELED);
+
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_reset(&ctx->entry), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&ctx->entry, 0), 0);
+}
+
+/* An abort from a hard-IRQ hrtimer, under a raw spinlock, ends the sleep. */
+static void entry_abort_from_hardirq(struct kunit *test)
+{
+	struct as_ctx *ctx = test->priv;
+	ktime_t start;
+	int ret;
+
+	alertable_sleep_entry_init(&ctx->entry);
+	as_timer_setup(test, as_timer_abort_fn);
+	ctx->timer_entry = &ctx->entry;
+	hrtimer_start(&ctx->timer, ms_to_ktime(100), HRTIMER_MODE_REL_HARD);
+	start = ktime_get();
+	ret = alertable_sleep_entry_sleep(&ctx->entry,
+					  ALERTABLE_SLEEP_INFINITE);
+	hrtimer_cancel(&ctx->timer);
+
+	KUNIT_EXPECT_EQ(test, ret, -ECANCELED);
+	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(ctx->timer_fired));
+	KUNIT_EXPECT_TRUE_MSG(test, ctx->timer_hardirq,
+			      "the callback did not run in hard-IRQ context");
+}
+
+static struct kunit_case alertable_sleep_entry_cases[] = {
+	KUNIT_CASE(entry_contract),
+	KUNIT_CASE(entry_never_early),
+	KUNIT_CASE(entry_busy_then_abort),
+	KUNIT_CASE(entry_abort_from_hardirq),
+	{}
+};
+
+static struct kunit_suite alertable_sleep_entry_suite = {
+	.name = "alertable_sleep_entry",
+	.init = as_test_init,
+	.test_cases = alertable_sleep_entry_cases,
+};
+
 kunit_test_suites(&alertable_sleep_suite, &alertable_sleep_contexts_suite,
-		  &alertable_sleep_lifetime_suite);
+		  &alertable_sleep_lifetime_suite, &alertable_sleep_entry_suite);
 
 MODULE_DESCRIPTION("KUnit tests for alertable_sleep");
 MODULE_LICENSE("GPL");
