@@ -3,26 +3,35 @@
 #
 # demo-guest.sh: the part of `make demo` that runs inside the QEMU machine
 # (busybox sh, cwd /opt, next to alertable_sleep.ko and
-# alertable_sleep_demo.ko). scripts/demo.sh boots it and prints the tables.
+# alertable_sleep_demo.ko). scripts/demo.sh boots it and prints the table.
 #
-# Loads the sample driver once with a probe() that must fail, then three
-# times with the workers sleeping in alertable_sleep_sleep(),
-# msleep_interruptible() and msleep(). Each time it fires the driver's
-# "poll now" interrupt twice and counts the rounds of work that the workers
-# start within POLL_WINDOW_MS, then times `rmmod alertable_sleep_demo`. The
-# figures go out as "DEMO_*" lines between two markers, with the kernel's
-# console turned down so that no kernel message lands inside them.
+# Loads the sample driver once with a probe() that must fail, then, for
+# each sleep method (alertable_sleep, msleep_interruptible(), msleep()),
+# measures the four cases of the demo:
+#   1. with freezable polling threads: a system freeze (pm_test=freezer,
+#      pm_freeze_timeout lowered to FREEZE_TIMEOUT_MS), whose write to
+#      /sys/power/state fails with EBUSY if a thread does not freeze;
+#   2. the driver's "poll now" interrupt, twice: the rounds of work that
+#      the threads start within POLL_WINDOW_MS;
+#   3. rmmod: how long the devm action took to kthread_stop() the threads;
+#   4. with polling work items: rmmod, and how long the devm action took to
+#      cancel_work_sync() them.
+# The figures go out as "DEMO_*" lines between two markers, with the
+# kernel's console turned down so that no kernel message lands inside them.
 set -eu
 
 # demo.sh passes these in demo.conf; the defaults are for a run by hand.
 PERIOD_MS=10000
 SETTLE_S=2
+WORK_SETTLE_S=1
 POLL_WINDOW_MS=1000
+FREEZE_TIMEOUT_MS=2000
 WORKERS=4
 # shellcheck disable=SC1091 # written by demo.sh
 [ ! -f ./demo.conf ] || . ./demo.conf
 
 dev=/sys/bus/platform/devices/alertable_sleep_demo
+power=/sys/power
 
 # Wall clock in microseconds: busybox's date has no %N, its adjtimex does.
 now_us() {
@@ -35,8 +44,19 @@ step() { echo; echo "demo: $*"; }
 # new_dmesg N: the kernel log after its first N lines.
 new_dmesg() { dmesg | tail -n +"$(($1 + 1))"; }
 
+# unbind_us N: from the kernel log after its first N lines, the time the
+# driver's devm action took to end its pollers ("... in 1234 us").
+unbind_us() {
+	new_dmesg "$1" | grep 'unbind: ' | tail -n 1 |
+		sed -n 's/.* in \([0-9]*\) us.*/\1/p'
+}
+
 results=/tmp/demo.results
 : >"$results"
+
+# account: the kernel's lines on stdin, for the driver's account that
+# demo.sh prints, each marked with the sleep method of the run.
+account() { sed "s/^/DEMO_DMESG $mode: /" >>"$results"; }
 
 step "insmod alertable_sleep.ko eventcount=$WORKERS"
 insmod ./alertable_sleep.ko eventcount="$WORKERS"
@@ -68,18 +88,51 @@ step "insmod alertable_sleep_demo.ko, then rmmod: a warm-up, not timed"
 insmod ./alertable_sleep_demo.ko period_ms="$PERIOD_MS" workers="$WORKERS"
 rmmod alertable_sleep_demo
 
+# The freezer's test mode: freeze every task, thaw, suspend no device.
+# The kernel gives up freezing after pm_freeze_timeout ms (20000 by
+# default); lowered, so that a failed freeze costs the demo 2 s, not 20.
+step "echo freezer >$power/pm_test; echo $FREEZE_TIMEOUT_MS >$power/pm_freeze_timeout; echo 0 >/sys/module/suspend/parameters/pm_test_delay"
+echo freezer >"$power/pm_test"
+echo "$FREEZE_TIMEOUT_MS" >"$power/pm_freeze_timeout"
+echo 0 >/sys/module/suspend/parameters/pm_test_delay
+
+# freeze: echo freeze >/sys/power/state, as a user would; sets FREEZE_ERR
+# (0, or the errno: 16 EBUSY, 5 anything else) and FREEZE_US.
+freeze() {
+	t0=$(now_us)
+	if echo freeze 2>/tmp/freeze.err >"$power/state"; then
+		FREEZE_ERR=0
+	elif grep -qi busy /tmp/freeze.err; then
+		FREEZE_ERR=16
+	else
+		FREEZE_ERR=5
+	fi
+	FREEZE_US=$(($(now_us) - t0))
+	echo "demo: echo freeze: errno $FREEZE_ERR after $((FREEZE_US / 1000)) ms $(cat /tmp/freeze.err)"
+}
+
 for mode in alertable msleep_interruptible msleep; do
 	case $mode in
 	alertable) args= ;;
 	msleep_interruptible) args=use_msleep=1 ;;
 	msleep) args="use_msleep=1 uninterruptible=1" ;;
 	esac
+	line="DEMO_RESULT mode=$mode"
+
 	step "insmod alertable_sleep_demo.ko workers=$WORKERS period_ms=$PERIOD_MS${args:+ $args}"
 	# shellcheck disable=SC2086 # $args is a list of parameters
 	insmod ./alertable_sleep_demo.ko workers="$WORKERS" \
 		period_ms="$PERIOD_MS" $args
 	sleep "$SETTLE_S"
-	line="DEMO_RESULT mode=$mode"
+
+	# First the freeze, while the threads have most of their sleep ahead.
+	step "echo freeze >$power/state: can suspend freeze the polling threads?"
+	n=$(dmesg | wc -l)
+	freeze
+	new_dmesg "$n" | grep -e 'Freezing remaining' -e 'Freezing of tasks' \
+		-e 'task:as_demo' | account
+	line="$line freeze_err=$FREEZE_ERR freeze_us=$FREEZE_US"
+
 	for poll in 1 2; do
 		step "poll now #$poll: echo 1 >$dev/poll_now, then count the rounds for $POLL_WINDOW_MS ms"
 		n=$(dmesg | wc -l)
@@ -94,17 +147,36 @@ for mode in alertable msleep_interruptible msleep; do
 		echo "demo: rounds $r0 -> $r1, slowest ${lat:--} us"
 		line="$line poll${poll}_rounds=$((r1 - r0)) poll${poll}_us=${lat:-}"
 	done
-	step "rmmod alertable_sleep_demo"
+
+	step "rmmod alertable_sleep_demo: kthread_stop() the threads"
 	n=$(dmesg | wc -l)
 	t0=$(now_us)
 	rmmod alertable_sleep_demo
 	t1=$(now_us)
-	stopped=$(new_dmesg "$n" | grep 'unbind: ' | tail -n 1)
-	stop_us=$(echo "$stopped" | sed -n 's/.* stopped in \([0-9]*\) us.*/\1/p')
 	echo "demo: rmmod took $(((t1 - t0) / 1000)) ms"
-	echo "$line rmmod_us=$((t1 - t0)) stop_us=${stop_us:-}" >>"$results"
-	echo "DEMO_DMESG $stopped" >>"$results"
+	line="$line rmmod_us=$((t1 - t0)) stop_us=$(unbind_us "$n")"
+	new_dmesg "$n" | grep 'unbind: ' | account
+
+	step "insmod alertable_sleep_demo.ko use_work=1 workers=$WORKERS period_ms=$PERIOD_MS${args:+ $args}"
+	# shellcheck disable=SC2086 # $args is a list of parameters
+	insmod ./alertable_sleep_demo.ko use_work=1 workers="$WORKERS" \
+		period_ms="$PERIOD_MS" $args
+	sleep "$WORK_SETTLE_S"
+	rounds=$(cat "$dev/rounds")
+	step "rmmod alertable_sleep_demo: cancel_work_sync() the work items, $rounds rounds done"
+	n=$(dmesg | wc -l)
+	t0=$(now_us)
+	rmmod alertable_sleep_demo
+	t1=$(now_us)
+	echo "demo: rmmod took $(((t1 - t0) / 1000)) ms"
+	line="$line work_rounds=$rounds work_rmmod_us=$((t1 - t0)) cancel_us=$(unbind_us "$n")"
+	new_dmesg "$n" | grep 'unbind: ' | account
+
+	echo "$line" >>"$results"
 done
+
+echo none >"$power/pm_test"
+echo 20000 >"$power/pm_freeze_timeout"
 
 step "rmmod alertable_sleep"
 rmmod alertable_sleep
