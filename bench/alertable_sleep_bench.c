@@ -23,6 +23,9 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/hardirq.h>
+#include <linux/hrtimer.h>
+#include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
@@ -51,12 +54,21 @@
 #define BENCH_FASTPATH	BIT(2)
 #define BENCH_TIMING	BIT(3)
 #define BENCH_MEMORY	BIT(4)
+/*
+ * Run by bench/guest.sh through the abort_all_run parameter, once with the
+ * tracepoints off and once on, which it switches in tracefs between runs;
+ * module_init does not run it.
+ */
+#define BENCH_ABORT_ALL	BIT(5)
+/* Only bench/guest.sh reads this one: the demo driver's unload times. */
+#define BENCH_UNLOAD	BIT(6)
 
 static unsigned int tests = BENCH_LATENCY | BENCH_FANOUT | BENCH_FASTPATH |
-			    BENCH_TIMING | BENCH_MEMORY;
+			    BENCH_TIMING | BENCH_MEMORY | BENCH_ABORT_ALL |
+			    BENCH_UNLOAD;
 module_param(tests, uint, 0444);
 MODULE_PARM_DESC(tests,
-		 "Bit mask: 1 latency, 2 fan-out, 4 fast path, 8 timing, 16 memory (default 31)");
+		 "Bit mask: 1 latency, 2 fan-out, 4 fast path, 8 timing, 16 memory, 32 abort_all in hard IRQ, 64 demo unload (default 127)");
 
 static unsigned int lat_rounds = 10000;
 module_param(lat_rounds, uint, 0444);
@@ -117,6 +129,18 @@ static unsigned int mem_reps = 5;
 module_param(mem_reps, uint, 0444);
 MODULE_PARM_DESC(mem_reps,
 		 "Creations the memory test measures (default 5)");
+
+static unsigned int abort_all_reps = 15;
+module_param(abort_all_reps, uint, 0444);
+MODULE_PARM_DESC(abort_all_reps,
+		 "abort_all() calls timed per sleeper count and run (default 15)");
+
+#define AA_MAX_SLEEPERS	64
+
+static unsigned int abort_all_sleepers = 16;
+module_param(abort_all_sleepers, uint, 0444);
+MODULE_PARM_DESC(abort_all_sleepers,
+		 "Sleepers of the abort_all series that has any, at most 64; the other has none (default 16)");
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -1246,6 +1270,207 @@ module_param_cb(mem_hold, &mem_hold_ops, &mem_hold, 0644);
 MODULE_PARM_DESC(mem_hold,
 		 "Write N to hold an instance of N entries, 0 to free it");
 
+/* ---- 6. abort_all() in hard IRQ ------------------------------------------ */
+
+/*
+ * alertable_sleep_abort_all() on an instance of ALERTABLE_SLEEP_MAX_EVENTS
+ * indices, called from a HARD hrtimer callback: hard IRQ with interrupts
+ * off on every kernel, PREEMPT_RT included, the context in which its
+ * O(event_count) loop delays everything else on that CPU. Timed inside
+ * the callback, so the figure is the call alone, not the interrupt's entry
+ * or the wake-ups' effects on other CPUs. With no sleeper it is the loop's
+ * cost; with sleepers, spread over the instance, it adds their wake-ups
+ * and, with tracing on, their trace events.
+ *
+ * bench/guest.sh runs it through the abort_all_run parameter, writing
+ * "off" or "on" after it has switched events/alertable_sleep/ in tracefs:
+ * the run states how tracing was, it cannot see it.
+ */
+#define AA_SLEEP_MS	30000
+#define AA_DELAY_NS	(100 * NSEC_PER_USEC)
+
+struct aa_ctx;
+
+struct aa_sleeper {
+	struct aa_ctx *c;
+	unsigned int index;
+};
+
+struct aa_ctx {
+	struct alertable_sleep *as;
+	struct hrtimer timer;
+	u64 call_ns;			/* written by the callback */
+	bool hardirq;			/* callback ran in hard IRQ, irqs off */
+	struct completion fired;
+	struct completion exited;	/* once per sleeper thread */
+	atomic_t errors;
+	struct aa_sleeper sleepers[AA_MAX_SLEEPERS];
+};
+
+static enum hrtimer_restart aa_fire(struct hrtimer *t)
+{
+	struct aa_ctx *c = container_of(t, struct aa_ctx, timer);
+	u64 t0;
+
+	/* The context the figure claims, checked rather than assumed. */
+	c->hardirq = in_hardirq() && irqs_disabled();
+	t0 = ktime_get_ns();
+	alertable_sleep_abort_all(c->as);
+	c->call_ns = ktime_get_ns() - t0;
+	complete(&c->fired);
+	return HRTIMER_NORESTART;
+}
+
+static int aa_sleeper_fn(void *arg)
+{
+	struct aa_sleeper *s = arg;
+	struct aa_ctx *c = s->c;
+
+	if (alertable_sleep_sleep(c->as, s->index, AA_SLEEP_MS) != -ECANCELED)
+		atomic_inc(&c->errors);
+	/* Leaves no instruction of this module to run after the complete. */
+	kthread_complete_and_exit(&c->exited, 0);
+}
+
+/* One timed abort_all() with @n sleepers; its duration or 0 on failure. */
+static u64 aa_round(struct aa_ctx *c, unsigned int n)
+{
+	unsigned int count = alertable_sleep_event_count(c->as);
+	unsigned int i, started = 0;
+	u64 limit;
+
+	reinit_completion(&c->fired);
+	reinit_completion(&c->exited);
+	for (i = 0; i < n; i++) {
+		struct aa_sleeper *s = &c->sleepers[i];
+		struct task_struct *p;
+
+		s->c = c;
+		s->index = i * (count / n);
+		p = kthread_run(aa_sleeper_fn, s, "asb_aa/%u", i);
+		if (IS_ERR(p)) {
+			atomic_inc(&c->errors);
+			break;
+		}
+		started++;
+	}
+	/*
+	 * Every sleeper blocked (see as_index_has_sleeper()) and its CPU
+	 * idle, so that the wake-ups are whole ones. A failure still fires
+	 * the timer: the abort is what ends the sleepers that did start.
+	 */
+	limit = ktime_get_ns() + 10 * NSEC_PER_SEC;
+	for (i = 0; i < started; i++) {
+		while (!as_index_has_sleeper(c->as, c->sleepers[i].index)) {
+			if (ktime_get_ns() > limit) {
+				atomic_inc(&c->errors);
+				break;
+			}
+			usleep_range(100, 200);
+		}
+	}
+	usleep_range(1000, 1100);
+
+	c->hardirq = false;
+	hrtimer_start(&c->timer, ns_to_ktime(AA_DELAY_NS),
+		      HRTIMER_MODE_REL_HARD);
+	bench_wait(&c->fired);
+	for (i = 0; i < started; i++)
+		bench_wait(&c->exited);
+	if (!c->hardirq)
+		atomic_inc(&c->errors);
+	/* The last index is aborted too, whether or not anyone slept there. */
+	if (alertable_sleep_sleep(c->as, count - 1, 0) != -ECANCELED)
+		atomic_inc(&c->errors);
+
+	/* Process context, as a driver would, and untimed. */
+	for (i = 0; i < count; i++) {
+		if (alertable_sleep_reset_for_reuse(c->as, i))
+			atomic_inc(&c->errors);
+		if (!(i % 1024))
+			cond_resched();
+	}
+	return c->call_ns;
+}
+
+static int bench_abort_all(const char *tracing)
+{
+	static unsigned int run;
+	unsigned int reps = max(abort_all_reps, 1U);
+	unsigned int sizes[] = { 0, clamp(abort_all_sleepers, 1U,
+					  (unsigned int)AA_MAX_SLEEPERS) };
+	struct aa_ctx *c;
+	u64 *ns;
+	unsigned int s, r;
+	int ret = -ENOMEM;
+
+	c = kzalloc_obj(*c, GFP_KERNEL);
+	ns = kcalloc(ARRAY_SIZE(sizes) * reps, sizeof(*ns), GFP_KERNEL);
+	if (!c || !ns)
+		goto out;
+	c->as = alertable_sleep_create(ALERTABLE_SLEEP_MAX_EVENTS);
+	if (IS_ERR(c->as)) {
+		ret = PTR_ERR(c->as);
+		goto out;
+	}
+	hrtimer_setup(&c->timer, aa_fire, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
+	init_completion(&c->fired);
+	init_completion(&c->exited);
+	atomic_set(&c->errors, 0);
+	run++;
+
+	/* One call per size in turn, so that drift hits both alike. */
+	for (r = 0; r < reps; r++)
+		for (s = 0; s < ARRAY_SIZE(sizes); s++)
+			ns[s * reps + r] = aa_round(c, sizes[s]);
+	hrtimer_cancel(&c->timer);
+	alertable_sleep_destroy(c->as);
+
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		struct summary m = summarise(ns + s * reps, reps);
+
+		pr_info("RESULT {\"test\":\"abort_all\",\"tracing\":\"%s\",\"run\":%u,\"entries\":%u,\"sleepers\":%u,\"reps\":%u,\"min_ns\":%llu,\"p50_ns\":%llu,\"max_ns\":%llu,\"errors\":%d}\n",
+			tracing, run, ALERTABLE_SLEEP_MAX_EVENTS, sizes[s],
+			reps, m.min, m.p50, m.max, atomic_read(&c->errors));
+	}
+	ret = 0;
+out:
+	kfree(ns);
+	kfree(c);
+	return ret;
+}
+
+/*
+ * abort_all_run: "off" or "on", how the writer left the tracepoints. Writes
+ * are serialised by the module's kernel_param_lock.
+ */
+static int abort_all_run_set(const char *val, const struct kernel_param *kp)
+{
+	const char *tracing;
+	int ret;
+
+	if (sysfs_streq(val, "off"))
+		tracing = "off";
+	else if (sysfs_streq(val, "on"))
+		tracing = "on";
+	else
+		return -EINVAL;
+
+	ret = bench_abort_all(tracing);
+	pr_info("RESULT {\"test\":\"phase\",\"name\":\"abort_all_%s\",\"ret\":%d}\n",
+		tracing, ret);
+	return ret;
+}
+
+static const struct kernel_param_ops abort_all_run_ops = {
+	.set = abort_all_run_set,
+};
+
+module_param_cb(abort_all_run, &abort_all_run_ops, NULL, 0200);
+MODULE_PARM_DESC(abort_all_run,
+		 "Write off or on, the state of the alertable_sleep tracepoints, to time abort_all() in hard IRQ");
+
 /* ---- module ------------------------------------------------------------- */
 
 static int __init alertable_sleep_bench_init(void)
@@ -1269,12 +1494,12 @@ static int __init alertable_sleep_bench_init(void)
 		return -EINVAL;
 	}
 
-	pr_info("RESULT {\"test\":\"config\",\"release\":\"%s\",\"hz\":%d,\"cpus\":%u,\"tick_nsec\":%lu,\"timer_slack_ns\":%llu,\"tests\":%u,\"lat_rounds\":%u,\"lat_warmup\":%u,\"lat_blocks\":%u,\"lat_settle_us\":%u,\"fan_reps\":%u,\"fast_calls\":%u,\"timing_sleeps\":%u,\"timing_long_sleeps\":%u,\"timing_b2b_sleeps\":%u,\"timing_parallel\":%d,\"mem_entries\":%u}\n",
+	pr_info("RESULT {\"test\":\"config\",\"release\":\"%s\",\"hz\":%d,\"cpus\":%u,\"tick_nsec\":%lu,\"timer_slack_ns\":%llu,\"tests\":%u,\"lat_rounds\":%u,\"lat_warmup\":%u,\"lat_blocks\":%u,\"lat_settle_us\":%u,\"fan_reps\":%u,\"fast_calls\":%u,\"timing_sleeps\":%u,\"timing_long_sleeps\":%u,\"timing_b2b_sleeps\":%u,\"timing_parallel\":%d,\"mem_entries\":%u,\"abort_all_reps\":%u,\"abort_all_sleepers\":%u}\n",
 		init_utsname()->release, HZ, num_online_cpus(), TICK_NSEC,
 		current->timer_slack_ns, tests, lat_rounds, lat_warmup,
 		lat_blocks, lat_settle_us, fan_reps, fast_calls, timing_sleeps,
 		timing_long_sleeps, timing_b2b_sleeps, timing_parallel,
-		mem_entries);
+		mem_entries, abort_all_reps, abort_all_sleepers);
 
 	for (i = 0; i < ARRAY_SIZE(benches); i++) {
 		u64 t0 = ktime_get_ns();

@@ -5,7 +5,10 @@
 # (as /opt/run.sh, cwd /opt, busybox sh). Every figure goes to the console
 # as a line scripts/bench.sh parses: the module prints
 # "alertable_sleep_bench: RESULT {json}", this script "MEMINFO ..." and
-# "UNLOAD ...". Parameters for the bench module come from the kernel
+# "UNLOAD ...". The module's "tests" bit mask (read back from sysfs, so
+# that its default lives in one place) also says which of this script's
+# own parts run: 32 abort_all with the tracepoints off and on, 16 memory,
+# 64 the demo's unload. Parameters for the bench module come from the kernel
 # command line as alertable_sleep_bench.NAME=VALUE (busybox insmod does not
 # read it, so they are passed on here).
 set -eu
@@ -36,22 +39,56 @@ insmod alertable_sleep.ko
 echo "bench: insmod alertable_sleep_bench.ko $args (runs the measurements)"
 # shellcheck disable=SC2086 # one word per parameter
 insmod alertable_sleep_bench.ko $args
+params=/sys/module/alertable_sleep_bench/parameters
+tests=$(cat $params/tests)
+
+# abort_all() in hard IRQ with the alertable_sleep tracepoints off and on,
+# switched the way an administrator would; two rounds of both, against
+# drift. vm.sh's /init mounts tracefs; older setups have it in debugfs.
+if [ $((tests & 32)) -ne 0 ]; then
+	events=
+	for t in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		if [ -f "$t/events/alertable_sleep/enable" ]; then
+			events=$t/events/alertable_sleep/enable
+			break
+		fi
+	done
+	if [ -z "$events" ]; then
+		echo "bench: no events/alertable_sleep in tracefs: abort_all with tracing off only"
+		echo off >$params/abort_all_run
+	else
+		echo 1 >"${events%/events/*}/tracing_on"
+		for round in 1 2; do
+			echo "bench: abort_all in hard IRQ, round $round"
+			echo 0 >"$events"
+			echo off >$params/abort_all_run
+			echo 1 >"$events"
+			# "1": every event of the system is on, none is not.
+			[ "$(cat "$events")" = 1 ]
+			echo on >$params/abort_all_run
+		done
+		echo 0 >"$events"
+	fi
+fi
 
 # Memory of a held instance, read the way an administrator would.
-param=/sys/module/alertable_sleep_bench/parameters/mem_hold
-entries=65536
-for rep in 1 2 3; do
-	meminfo "$rep" before
-	echo "$entries" >"$param"
-	meminfo "$rep" held
-	echo 0 >"$param"
-	meminfo "$rep" after
-done
-echo "MEMINFO entries=$entries"
+if [ $((tests & 16)) -ne 0 ]; then
+	entries=65536
+	for rep in 1 2 3; do
+		meminfo "$rep" before
+		echo "$entries" >$params/mem_hold
+		meminfo "$rep" held
+		echo 0 >$params/mem_hold
+		meminfo "$rep" after
+	done
+	echo "MEMINFO entries=$entries"
+fi
 rmmod alertable_sleep_bench
 
 # Unload time of the demo driver: 4 workers 2 s into their 10 s sleeps.
-if [ -f alertable_sleep_demo.ko ]; then
+if [ $((tests & 64)) -eq 0 ]; then
+	echo "UNLOAD skipped: not asked for (tests=$tests)"
+elif [ -f alertable_sleep_demo.ko ]; then
 	for mode in alertable_sleep msleep_interruptible msleep; do
 		case $mode in
 		alertable_sleep) extra= ;;

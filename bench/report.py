@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the console log of one `make bench` boot into a table and JSON.
 
-usage: report.py [--vm-rc N] CONSOLE_LOG JSON_OUT
+usage: report.py [--vm-rc N] [--host TEXT] [--machine TEXT] [--markdown MD]
+                 CONSOLE_LOG JSON_OUT
 
 Reads the lines that bench/alertable_sleep_bench.c ("alertable_sleep_bench:
 RESULT {json}") and bench/guest.sh ("MEMINFO ...", "UNLOAD ...") print,
@@ -33,13 +34,14 @@ JIFFY_NS = None  # set from the config line
 MARKDOWN_HEAD = """\
 # alertable_sleep benchmark results
 
-One full `make bench` run (scripts/bench.sh: bench/alertable_sleep_bench.c
+One `make bench` run (scripts/bench.sh: bench/alertable_sleep_bench.c
 in one QEMU boot; raw numbers in the JSON file the run names).
 
 - Date: %(date)s
 - Machine: %(machine)s
 - Guest: %(guest)s
 - Host: %(host)s
+- Measurements: tests=%(tests)s (the bench module's bit mask; 127 is all)
 - module_init of the bench module ran %(init)s
 
 Absolute numbers under TCG are inflated: every guest instruction is
@@ -291,8 +293,53 @@ def timing_rows(results, rows):
                 met(ok)])
 
 
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return (v[(n - 1) // 2] + v[n // 2]) / 2
+
+
+def abort_all_rows(results, rows, summary):
+    """abort_all() in hard IRQ, tracing off against on, per sleeper count.
+
+    Each run (a write of the abort_all_run parameter) gives the median of
+    its calls; the row compares the median of the runs with tracing on
+    against that of the runs with tracing off.
+    """
+    runs = [r for r in results if r.get('test') == 'abort_all']
+    derived = {}
+    for n in sorted({r['sleepers'] for r in runs}):
+        by = {t: [r for r in runs if r['sleepers'] == n and
+                  r['tracing'] == t] for t in ('off', 'on')}
+        cells = {}
+        for t, rs in by.items():
+            if rs:
+                cells[t] = '%s %s (max %s; runs: %s)' % (
+                    t, fmt_ns(median([r['p50_ns'] for r in rs])),
+                    fmt_ns(max(r['max_ns'] for r in rs)),
+                    ', '.join(fmt_ns(r['p50_ns']) for r in rs))
+        off = by['off'] and median([r['p50_ns'] for r in by['off']])
+        on = by['on'] and median([r['p50_ns'] for r in by['on']])
+        q = ratio(on or None, off or None)
+        derived[str(n)] = {'off_p50_ns': off or None, 'on_p50_ns': on or None,
+                           'ratio': q}
+        rs = by['off'] or by['on']
+        rows.append([
+            'abort_all %d indices in hard IRQ, %d sleepers, tracing off / '
+            'on (median of %d calls per run, HARD hrtimer callback)' % (
+                rs[0]['entries'], n, rs[0]['reps']),
+            '; '.join(cells[t] for t in ('off', 'on') if t in cells),
+            'the same call with the alertable_sleep tracepoints off',
+            fmt_ratio(q, 'tracing off' if q else None),
+            '<= 2x',
+            met(q <= 2) if q is not None else '-'])
+    summary['abort_all'] = derived
+
+
 def memory_rows(results, meminfo, rows, summary):
     kern = pick(results, test='memory', source='kernel')
+    if not kern and not meminfo:
+        return
     guest = {}
     entries = kern['entries'] if kern else 65536
     for m in meminfo:
@@ -410,11 +457,16 @@ def check_complete(results, vm_rc):
     for bit, test in want:
         if cfg['tests'] & bit and not pick(results, test=test):
             problems.append('no %s results' % test)
+    for t in ('off', 'on'):
+        if cfg['tests'] & 32 and not pick(results, test='abort_all',
+                                           tracing=t):
+            problems.append('no abort_all results with tracing %s' % t)
     for r in results:
         if r.get('errors') or r.get('unsettled'):
             problems.append('%s %s: %s wrong return codes, %s sleepers '
                             'never seen asleep' % (
-                                r['test'], r.get('variant') or r.get('op'),
+                                r['test'], r.get('variant') or r.get('op') or
+                                r.get('tracing'),
                                 r.get('errors', 0), r.get('unsettled', 0)))
     return problems
 
@@ -443,6 +495,7 @@ def main():
     fastpath_rows(results, rows)
     timing_rows(results, rows)
     memory_rows(results, meminfo, rows, summary)
+    abort_all_rows(results, rows, summary)
     unload_rows(unload, removes, rows, summary)
     problems = check_complete(results, args.vm_rc)
 
@@ -465,7 +518,7 @@ def main():
             f.write(MARKDOWN_HEAD % {
                 'date': now.strftime('%Y-%m-%d %H:%M UTC'),
                 'machine': args.machine or '?', 'guest': guest,
-                'host': args.host or '?',
+                'host': args.host or '?', 'tests': cfg.get('tests'),
                 'init': fmt_ns(done['ms'] * 10**6) if done else '?'})
             f.write(table(rows) + '\n')
     doc = {

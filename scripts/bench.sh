@@ -11,7 +11,10 @@
 # 6.12, newest, newest-rt; default 6.1).
 # Each NAME=VALUE is a parameter of alertable_sleep_bench.ko (modinfo lists
 # them), e.g. `scripts/bench.sh lat_rounds=1000 timing_sleeps=20` for a
-# quick run. Exit status 0 if the run completed; the figures never fail it
+# quick run, `scripts/bench.sh tests=32` for abort_all() in hard IRQ alone
+# (tracing off and on, under a minute), `tests=1` for the latency rows.
+# AS_QEMU_ICOUNT=SPEC runs the guest with QEMU's -icount SPEC (vm.sh).
+# Exit status 0 if the run completed; the figures never fail it
 # (a benchmark measures, it does not judge speed).
 set -eu -o pipefail
 # shellcheck source=scripts/lib.sh
@@ -58,6 +61,7 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
 host="$(nproc) CPUs, load average $load0 before the boot, $load1 after"
 qver=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
 machine="QEMU $qver, TCG (no KVM), 2 vCPUs, 512 MB"
+[ -z "${AS_QEMU_ICOUNT:-}" ] || machine="$machine, -icount $AS_QEMU_ICOUNT"
 
 log=$AS_VM_DIR/bench/console.log
 [ -f "$log" ] || die "no console log at $log"
