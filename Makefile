@@ -23,7 +23,8 @@ INCDIR := $(DESTDIR)/usr/src/alertable_sleep-$(VERSION)
 SCRIPTS := $(CURDIR)/scripts
 
 .PHONY: all modules clean help check lint kunit demo vm-test torture bench \
-	check-debug install uninstall dkms-check docs matrix freeze-test
+	check-debug install uninstall dkms-check docs matrix freeze-test \
+	upstream
 
 all: modules
 
@@ -55,9 +56,10 @@ help:
 	@echo '  6.1-rt 6.12 newest newest-rt (the newest Debian ships, e.g. 7.3).'
 	@echo
 	@echo 'Test'
-	@echo '  check        lint, KUnit (UML, 6.1 and newest), all VM stages on 6.1,'
-	@echo '               build + VM + freezer tests on the other kernels, DKMS,'
-	@echo '               docs, the Debian package and its install check;'
+	@echo '  check        lint, KUnit (UML, 6.1 and newest), the upstream series,'
+	@echo '               all VM stages on 6.1, build + VM + freezer tests on the'
+	@echo '               other kernels, DKMS, docs, the Debian package and its'
+	@echo '               install check;'
 	@echo '               ends with "check: N passed, N failed" (what CI runs)'
 	@echo '  lint         checkpatch --strict, sparse C=2, W=1 -Werror, kernel-doc, docs'
 	@echo '  kunit        the KUnit suite under UML via kunit.py (KASAN, lockdep)'
@@ -68,6 +70,8 @@ help:
 	@echo '  docs         render Documentation/ with sphinx, warnings fail'
 	@echo '  check-debug  KUnit + torture under an x86_64 KCSAN/lockdep kernel (slow)'
 	@echo '  matrix       every stage on every kernel (KERNELS="5.10 newest" picks)'
+	@echo '  upstream     the patch series against the newest kernel Debian ships (7.3):'
+	@echo '               checkpatch, per-patch W=1 builds, kunit.py, docs, git am'
 
 check:
 	@$(SCRIPTS)/check.sh
@@ -135,3 +139,7 @@ deb-check:
 
 docs:
 	@$(SCRIPTS)/docs.sh
+
+# The series and its checks live in the cache (scripts/upstream.sh).
+upstream:
+	@$(SCRIPTS)/upstream.sh

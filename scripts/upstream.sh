@@ -1,0 +1,601 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make upstream: alertable_sleep as a patch series against the newest
+# kernel source Debian ships (kernel_tree newest: linux-source-7.3 from
+# trixie-backports today), generated from this repository's files, and
+# proven as a maintainer would take it. Each stage prints its own ok/FAIL
+# line; the run ends with "upstream: N passed, N failed":
+#   the series written (git format-patch, cover letter)
+#   the in-tree files free of out-of-tree code
+#   checkpatch.pl --strict on each patch file (patch mode)
+#   each patch builds on its own, in order (x86_64, W=1, the series' objects)
+#   kbuild's misc-check (W=2): a file that exports includes <linux/export.h>
+#   kunit.py run on the tip (UML, kunit/.kunitconfig: KASAN, lockdep)
+#   kernel-doc -none on the series' files
+#   the new page builds with the tree's sphinx setup, with no warning
+#   get_maintainer.pl names the new MAINTAINERS entry for each patch
+#   git am of the patch files on a fresh pristine tree
+#
+# The in-tree files are not a second copy: each is produced from the
+# repository's file by the small, documented steps of intree_file() below
+# (regions between "OUT-OF-TREE ONLY" and "END OUT-OF-TREE ONLY" dropped,
+# #include lines and paths rewritten). The hand-written parts of the
+# series are in upstream/: the commit messages (upstream/commits/), the
+# cover letter, the Kconfig blocks and the MAINTAINERS entry, and the
+# conversion of the first in-tree user (upstream/tty-hvc-khvcd.diff, a
+# diff against the pristine tree).
+#
+# Everything lives in $AS_CACHE/upstream (never in this work tree):
+#   linux-<version>/        a throwaway git repository of the tree: the
+#                           pristine tree is committed and tagged once
+#                           (only the first run pays), and each run resets
+#                           the branch "series" to it and commits the
+#                           series anew from the current files
+#   am-<version>/           a git worktree of it where `git am` applies
+#                           the patch files to the pristine tree
+#   series-<version>/       the patch files, 0000 the cover letter
+#   build-x86_64-<version>/ the per-patch W=1 build (O=, configured and
+#                           prepared once)
+#   kunit-<version>/        kunit.py's UML build folder, kept, so that a
+#                           second run rebuilds only what changed
+#   docs-<version>/         the one-page sphinx build
+# The builds, kunit.py and sphinx run in the trixie chroot, with that
+# release's compiler and python3; checkpatch.pl, get_maintainer.pl,
+# kernel-doc and git run here.
+set -eu
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs git rsync xz-utils perl python3
+
+series_name=newest
+tree=$(kernel_tree "$series_name")
+version=${tree##*/linux-source-}
+suite=$(kernel_spec newest | cut -d' ' -f1)
+up=$AS_CACHE/upstream
+repo=$up/linux-$version
+amdir=$up/am-$version
+out=$up/series-$version
+xbuild=$up/build-x86_64-$version
+kbuild=$up/kunit-$version
+docs=$up/docs-$version
+src=$AS_ROOT/upstream
+say "upstream series against Linux $version (linux-source, Debian $suite) in $up"
+
+name=$(git -C "$AS_ROOT" config user.name) ||
+	die "no git user.name in $AS_ROOT: it signs the patches"
+email=$(git -C "$AS_ROOT" config user.email) ||
+	die "no git user.email in $AS_ROOT: it signs the patches"
+ugit() { git -C "$repo" -c user.name="$name" -c user.email="$email" "$@"; }
+
+pass=0
+fail=0
+summary=
+# stage NAME RC: result(), and a line of the closing table.
+stage() {
+	result "$1" "$2"
+	summary="$summary$(printf '  %-4s %s' "$([ "$2" -eq 0 ] && echo ok || echo FAIL)" "$1")
+"
+}
+
+# uchroot CMD...: run CMD in the trixie chroot with $up mounted at its
+# own path, /proc, and a tmpfs on /dev/shm (UML's memory file). As
+# kunit.sh's kchroot, in a mount namespace of its own: nothing stays
+# mounted.
+uchroot() {
+	local dir
+	dir=$(chroot_dir "$suite")
+	mkdir -p "$dir$up" "$dir/dev/shm"
+	# shellcheck disable=SC2016 # expanded by sh -c
+	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		as_unshare sh -c '
+		d=$1 u=$2
+		shift 2
+		mount -t proc proc "$d/proc" &&
+		mount --bind "$u" "$d$u" &&
+		mount -t tmpfs tmpfs "$d/dev/shm" &&
+		exec chroot "$d" "$@"' sh "$dir" "$up" "$@"
+}
+
+# ---------------------------------------------------------------------
+# The pristine tree, once: extracted anew from Debian's tarball (the tree
+# that kernel_tree shares is not pristine: kunit.sh grafts into it), a git
+# repository with every file committed (-f: a .gitignore'd file of the
+# tarball is part of the tree too), tagged "pristine".
+mkdir -p "$up"
+exec 9>"$up/linux-$version.lock"
+flock 9
+if ! git -C "$repo" rev-parse -q --verify pristine >/dev/null 2>&1; then
+	tarball=$(chroot_dir "$suite")/usr/src/linux-source-${version%.*}.tar.xz
+	[ -f "$tarball" ] || die "no $tarball (kernel_tree installs it)"
+	say "extracting $tarball into $repo and committing it (once; minutes)"
+	rm -rf "$repo" "$repo.tmp" "$amdir"
+	mkdir -p "$repo.tmp"
+	tar -C "$repo.tmp" --strip-components=1 -xf "$tarball"
+	git -C "$repo.tmp" init -q
+	git -C "$repo.tmp" add -f -A .
+	git -C "$repo.tmp" -c user.name="$name" -c user.email="$email" \
+		commit -q -m "Linux $version as Debian ships it (linux-source)"
+	git -C "$repo.tmp" tag pristine
+	mv "$repo.tmp" "$repo"
+fi
+
+# ---------------------------------------------------------------------
+# The in-tree files.
+
+# drop_out_of_tree FILE: FILE without its out-of-tree-only regions: from
+# a line containing "OUT-OF-TREE ONLY" to the next line containing
+# "END OUT-OF-TREE ONLY", both included (in .c and .h files the markers
+# are comments, in .rst files ".. OUT-OF-TREE ONLY ..." comments). A start
+# marker on the first line of text of a block comment ("/*" alone on the
+# line before) takes that "/*" line with it. Fails, naming the line, on a
+# start marker with no end marker, an end marker with no start, or a start
+# inside a region.
+drop_out_of_tree() {
+	awk -v f="${1#"$AS_ROOT"/}" '
+	function flush() { if (held) print hold; held = 0 }
+	/END OUT-OF-TREE ONLY/ {
+		if (!skip) { printf "%s:%d: END OUT-OF-TREE ONLY without a start\n", f, NR > "/dev/stderr"; bad = 1; exit }
+		skip = 0; next
+	}
+	/OUT-OF-TREE ONLY/ {
+		if (skip) { printf "%s:%d: OUT-OF-TREE ONLY inside the region of line %d\n", f, NR, start > "/dev/stderr"; bad = 1; exit }
+		if (!index($0, "/*")) held = 0
+		flush()
+		skip = 1; start = NR; next
+	}
+	skip { next }
+	{ flush() }
+	/^[ \t]*\/\*[ \t]*$/ { hold = $0; held = 1; next }
+	{ print }
+	END {
+		if (bad) exit 1
+		flush()
+		if (skip) { printf "%s:%d: OUT-OF-TREE ONLY with no END OUT-OF-TREE ONLY\n", f, start > "/dev/stderr"; exit 1 }
+	}' "$1"
+}
+
+# intree_file REPO-FILE TREE-FILE: write TREE-FILE (a path in the tree)
+# from REPO-FILE (a path in this repository): the out-of-tree regions
+# dropped, then the steps for that file:
+#   .c, .h   runs of blank lines a dropped region leaves squeezed to one
+#   all      blank lines at the end of the file dropped
+#   #include "alertable_sleep.h", "../alertable_sleep.h"
+#            -> #include <linux/alertable_sleep.h>
+#   #include "alertable_sleep_trace.h" -> <trace/events/alertable_sleep.h>
+#   Documentation/alertable-sleep.rst -> Documentation/driver-api/...
+#   include/linux/alertable_sleep.h: include guard _LINUX_ALERTABLE_SLEEP_H
+#   include/trace/events/alertable_sleep.h: guard _TRACE_ALERTABLE_SLEEP_H;
+#            no TRACE_INCLUDE_PATH/TRACE_INCLUDE_FILE: define_trace.h then
+#            includes trace/events/<TRACE_SYSTEM>.h, which is this file
+#   the .rst: ".. kernel-doc:: alertable_sleep.c" (and .h) -> the tree's
+#            paths; the sample's literalinclude -> samples/alertable_sleep/
+intree_file() {
+	local from=$AS_ROOT/$1 to=$repo/$2 tmp
+	[ -f "$from" ] || die "no $1"
+	tmp=$(mktemp)
+	drop_out_of_tree "$from" >"$tmp" || { rm -f "$tmp"; die "unbalanced OUT-OF-TREE ONLY markers in $1"; }
+	case $2 in
+	*.c | *.h) cat -s "$tmp" >"$tmp.s" && mv "$tmp.s" "$tmp" ;;
+	esac
+	# No blank line at the end (a region dropped at the end leaves one).
+	sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$tmp"
+	sed -i \
+		-e 's|^#include "\(\.\./\)\{0,1\}alertable_sleep\.h"|#include <linux/alertable_sleep.h>|' \
+		-e 's|^#include "alertable_sleep_trace\.h"|#include <trace/events/alertable_sleep.h>|' \
+		-e 's|Documentation/alertable-sleep\.rst|Documentation/driver-api/alertable-sleep.rst|g' \
+		"$tmp"
+	case $2 in
+	include/linux/alertable_sleep.h)
+		sed -i 's/\b_ALERTABLE_SLEEP_H\b/_LINUX_ALERTABLE_SLEEP_H/' "$tmp" ;;
+	include/trace/events/alertable_sleep.h)
+		sed -i -e 's/\b_ALERTABLE_SLEEP_TRACE_H\b/_TRACE_ALERTABLE_SLEEP_H/' \
+			-e '/^#\(undef\|define\) TRACE_INCLUDE_\(PATH\|FILE\)\b/d' "$tmp" ;;
+	*.rst)
+		sed -i -e 's|^\(\.\. kernel-doc:: \)alertable_sleep\.c|\1lib/alertable_sleep.c|' \
+			-e 's|^\(\.\. kernel-doc:: \)alertable_sleep\.h|\1include/linux/alertable_sleep.h|' \
+			-e 's|^\(\.\. literalinclude:: \)\.\./samples/alertable_sleep_demo\.c|\1../../samples/alertable_sleep/alertable_sleep_demo.c|' \
+			"$tmp" ;;
+	esac
+	mkdir -p "$(dirname "$to")"
+	mv "$tmp" "$to"
+	chmod 644 "$to"
+}
+
+# insert_before FILE ANCHOR TEXT-FILE: insert TEXT-FILE before the first
+# line of FILE that is exactly ANCHOR; fails if there is none, so that a
+# newer tree that moved the anchor stops the run instead of misplacing.
+insert_before() {
+	local file=$repo/$1
+	grep -qxF -- "$2" "$file" || die "$1: no line '$2' to insert before"
+	awk -v a="$2" -v t="$3" '
+	!done && $0 == a { while ((getline l < t) > 0) print l; done = 1 }
+	{ print }' "$file" >"$file.new"
+	mv "$file.new" "$file"
+}
+
+# insert_after FILE ANCHOR TEXT-FILE: the same, after the anchor line.
+insert_after() {
+	local file=$repo/$1
+	grep -qxF -- "$2" "$file" || die "$1: no line '$2' to insert after"
+	awk -v a="$2" -v t="$3" '
+	{ print }
+	!done && $0 == a { while ((getline l < t) > 0) print l; done = 1 }' \
+		"$file" >"$file.new"
+	mv "$file.new" "$file"
+}
+
+# line_file TEXT...: a temporary file holding TEXT, one line each.
+line_file() {
+	local f
+	f=$(mktemp)
+	printf '%s\n' "$@" >"$f"
+	printf '%s\n' "$f"
+}
+
+# maintainers_entry: write the entry of upstream/MAINTAINERS into the
+# tree's MAINTAINERS in its alphabetical place (before the first entry
+# that sorts after it), keeping only the F: lines whose files exist at
+# this point of the series, so that each patch that adds files adds
+# their F: line (and checkpatch sees MAINTAINERS updated with them).
+maintainers_entry() {
+	local entry title f pat next
+	entry=$(mktemp)
+	title=$(head -n 1 "$src/MAINTAINERS")
+	while IFS= read -r f; do
+		case $f in
+		F:*)
+			pat=${f#F:}
+			pat=${pat#"${pat%%[![:space:]]*}"}
+			# shellcheck disable=SC2086 # a pattern may be a glob
+			# (compgen -G "dir/" succeeds for any dir: test it bare)
+			compgen -G "$repo/${pat%/}" >/dev/null || continue ;;
+		esac
+		printf '%s\n' "$f"
+	done < <(sed -e "s|@NAME@|$name|" -e "s|@EMAIL@|$email|" "$src/MAINTAINERS") >"$entry"
+	echo >>"$entry"
+	# Drop the entry an earlier patch added, then insert it anew.
+	awk -v t="$title" '
+	$0 == t { skip = 1; next }
+	skip && /^$/ { skip = 0; next }
+	!skip { print }' "$repo/MAINTAINERS" >"$repo/MAINTAINERS.new"
+	mv "$repo/MAINTAINERS.new" "$repo/MAINTAINERS"
+	# The first entry that sorts after ours: a title is the line after
+	# a blank line and before the entry's first "X:<tab>" line.
+	next=$(LC_ALL=C awk -v t="$title" '
+	/^[A-Z]:\t/ && pprev == "" && prev != "" && prev !~ /^[A-Z]:\t/ && prev > t {
+		print prev; exit
+	}
+	{ pprev = prev; prev = $0 }' "$repo/MAINTAINERS")
+	[ -n "$next" ] || die "MAINTAINERS: no entry after '$title'"
+	insert_before MAINTAINERS "$next" "$entry"
+	rm -f "$entry"
+}
+
+# commit_patch MESSAGE-FILE: commit everything changed as one patch,
+# signed off by this repository's git user.
+commit_patch() {
+	# -f: Debian's tarball ignores every top-level path in .gitignore
+	# ("/*", its packaging), which upstream's does not. Nothing else is
+	# untracked: the series starts from a clean checkout, builds use O=.
+	ugit add -f -A .
+	ugit commit -q -s -F "$src/commits/$1"
+	say "committed: $(ugit log -1 --format=%s)"
+}
+
+say "resetting the series branch of $repo to the pristine tree"
+ugit checkout -q -f -B series pristine
+ugit clean -q -fdx
+
+# 1. The primitive, its tracepoints, its Kconfig symbol and Makefile line,
+# and the MAINTAINERS entry: in lib/ beside CLOSURES, its closest relative.
+intree_file alertable_sleep.c lib/alertable_sleep.c
+intree_file alertable_sleep.h include/linux/alertable_sleep.h
+intree_file alertable_sleep_trace.h include/trace/events/alertable_sleep.h
+# lib/Kconfig: after the CLOSURES block ("config CLOSURES", "	bool", "").
+LC_ALL=C awk -v t="$src/lib.Kconfig" '
+	{ print }
+	prev == "config CLOSURES" && $0 == "\tbool" {
+		getline l; print l
+		while ((getline x < t) > 0) print x
+		done = 1
+	}
+	{ prev = $0 }
+	END { if (!done) exit 1 }' "$repo/lib/Kconfig" >"$repo/lib/Kconfig.new" ||
+	die "lib/Kconfig: no 'config CLOSURES' block to add ALERTABLE_SLEEP after"
+mv "$repo/lib/Kconfig.new" "$repo/lib/Kconfig"
+# shellcheck disable=SC2016 # make's $(...)
+t=$(line_file 'obj-$(CONFIG_ALERTABLE_SLEEP) += alertable_sleep.o')
+# shellcheck disable=SC2016
+insert_after lib/Makefile 'obj-$(CONFIG_CLOSURES) += closure.o' "$t"
+rm -f "$t"
+maintainers_entry
+commit_patch 1-lib.txt
+
+# 2. The KUnit suites, where 7.x keeps lib's tests: lib/tests/*_kunit.c,
+# the symbol in lib/Kconfig.debug before BITOPS_KUNIT, where lib's KUnit
+# tests begin, the Makefile line first in its sorted list.
+intree_file kunit/alertable_sleep_test.c lib/tests/alertable_sleep_kunit.c
+insert_before lib/Kconfig.debug "config BITOPS_KUNIT" "$src/lib.Kconfig.debug"
+# shellcheck disable=SC2016
+t=$(line_file 'obj-$(CONFIG_ALERTABLE_SLEEP_KUNIT_TEST) += alertable_sleep_kunit.o')
+# shellcheck disable=SC2016
+insert_before lib/tests/Makefile 'obj-$(CONFIG_BASE64_KUNIT) += base64_kunit.o' "$t"
+rm -f "$t"
+maintainers_entry
+commit_patch 2-kunit.txt
+
+# 3. The sample client driver, first in samples/ (alphabetical).
+intree_file samples/alertable_sleep_demo.c samples/alertable_sleep/alertable_sleep_demo.c
+cp "$src/samples-alertable_sleep.Makefile" "$repo/samples/alertable_sleep/Makefile"
+insert_before samples/Kconfig "config SAMPLE_AUXDISPLAY" "$src/samples.Kconfig"
+# shellcheck disable=SC2016
+t=$(line_file 'obj-$(CONFIG_SAMPLE_ALERTABLE_SLEEP)	+= alertable_sleep/')
+# shellcheck disable=SC2016
+insert_before samples/Makefile 'subdir-$(CONFIG_SAMPLE_AUXDISPLAY)	+= auxdisplay' "$t"
+rm -f "$t"
+maintainers_entry
+commit_patch 3-sample.txt
+
+# 4. The documentation, in driver-api among the support libraries.
+intree_file Documentation/alertable-sleep.rst Documentation/driver-api/alertable-sleep.rst
+t=$(line_file "   alertable-sleep")
+insert_before Documentation/driver-api/index.rst "   connector" "$t"
+rm -f "$t"
+maintainers_entry
+commit_patch 4-docs.txt
+
+# 5. The first in-tree user.
+ugit apply --whitespace=error-all "$src/tty-hvc-khvcd.diff" ||
+	die "upstream/tty-hvc-khvcd.diff does not apply to Linux $version"
+commit_patch 5-hvc.txt
+
+# ---------------------------------------------------------------------
+# Stage: the series, written with its cover letter.
+rm -rf "$out"
+mkdir -p "$out"
+rc=0
+ugit format-patch -q --cover-letter -o "$out" pristine..series || rc=$?
+cover=$(find "$out" -name '0000-*.patch' | head -n 1)
+if [ "$rc" -eq 0 ] && [ -n "$cover" ]; then
+	# The cover letter's subject and blurb: upstream/cover-letter.txt,
+	# its first line the subject, the rest the body.
+	python3 - "$cover" "$src/cover-letter.txt" \
+		"Based on Linux $version as Debian ships it (linux-source-${version%.*} $(cat "$tree/.extracted"))." <<'EOF' || rc=$?
+import sys
+cover, text = sys.argv[1], open(sys.argv[2]).read().split('\n', 1)
+s = open(cover).read()
+assert '*** SUBJECT HERE ***' in s and '*** BLURB HERE ***' in s
+s = s.replace('*** SUBJECT HERE ***', text[0].strip(), 1)
+s = s.replace('*** BLURB HERE ***', text[1].strip('\n') + '\n\n' + sys.argv[3], 1)
+open(cover, 'w').write(s)
+EOF
+fi
+mapfile -t patches < <(find "$out" -name '00[0-9][0-9]-*.patch' ! -name '0000-*' | sort)
+say "series in $out:"
+for p in "$cover" "${patches[@]}"; do
+	printf '    %s  %s\n' "${p##*/}" "$(sed -n 's/^Subject: //p' "$p" | head -n 1)"
+done
+[ ${#patches[@]} -eq 5 ] || rc=1
+stage "series generated (${#patches[@]} patches and a cover letter in $out)" "$rc"
+
+# Stage: nothing of the out-of-tree build reached the tree.
+# The files the series adds (not the Kconfig, Makefile and index lines).
+mapfile -t newfiles < <(ugit diff --name-only --diff-filter=A pristine series -- \
+	lib include samples Documentation | grep -v '/Makefile$')
+rc=0
+[ ${#newfiles[@]} -ge 6 ] || { echo "    the series adds only: ${newfiles[*]}"; rc=1; }
+# The compatibility layer and the module-wide instance, and what only
+# this repository has: its README, its make targets, its VM tests, the
+# module build's files.
+oot='compat/|compat\.h|LINUX_VERSION_CODE|KERNEL_VERSION|alertable_sleep_default|eventcount'
+oot="$oot|README\.md|make (demo|bench|kunit|check|lint)\b|Module\.symvers|alertable_sleep\.ko|tests/alertable_sleep_"
+if leak=$(cd "$repo" && grep -nE "$oot" "${newfiles[@]}"); then
+	printf '%s\n' "$leak" | sed 's/^/    /'
+	rc=1
+fi
+stage "in-tree files free of out-of-tree code (compat, LINUX_VERSION_CODE, the module-wide instance, README, make targets)" "$rc"
+
+# Stage: checkpatch --strict on each patch file, in the tree at the tip
+# (some checks read the tree), patch mode.
+cp_errors=0 cp_warnings=0 cp_checks=0
+for p in "${patches[@]}"; do
+	rc=0
+	log=$(cd "$repo" && perl scripts/checkpatch.pl --strict --show-types --terse "$p" 2>&1) || rc=$?
+	e=$(grep -c ': ERROR:' <<<"$log" || true)
+	w=$(grep -c ': WARNING:' <<<"$log" || true)
+	c=$(grep -c ': CHECK:' <<<"$log" || true)
+	cp_errors=$((cp_errors + e)) cp_warnings=$((cp_warnings + w)) cp_checks=$((cp_checks + c))
+	[ $((e + w + c)) -eq 0 ] || { rc=1; grep -E ': (ERROR|WARNING|CHECK):' <<<"$log" | sed 's/^/    /'; }
+	stage "checkpatch --strict ${p##*/}: $e errors, $w warnings, $c checks" "$rc"
+done
+say "checkpatch totals: $cp_errors errors, $cp_warnings warnings, $cp_checks checks"
+
+# ---------------------------------------------------------------------
+# Stage: each patch builds on its own, in order: x86_64 defconfig with the
+# new options, W=1, the objects of every .c the series has added or
+# changed up to that patch (the earlier ones rebuild only if changed).
+# Configured and prepared once; each patch gets the saved configuration
+# through olddefconfig, which drops the symbols its Kconfig lacks yet.
+frag=$up/x86_64.config
+cat >"$frag" <<'EOF'
+CONFIG_KUNIT=y
+CONFIG_ALERTABLE_SLEEP_KUNIT_TEST=m
+CONFIG_SAMPLES=y
+CONFIG_SAMPLE_ALERTABLE_SLEEP=m
+CONFIG_DEBUG_FS=y
+CONFIG_FTRACE=y
+CONFIG_ENABLE_DEFAULT_TRACERS=y
+CONFIG_VIRTIO_CONSOLE=y
+EOF
+mkdir -p "$xbuild"
+if [ ! -f "$xbuild/.prepared" ] || ! cmp -s "$frag" "$xbuild/.prepared"; then
+	say "configuring and preparing $xbuild (x86_64_defconfig + the new options; once)"
+	rc=0
+	# shellcheck disable=SC2016 # expanded by the chroot's shell
+	uchroot sh -c 'cd "$0" && make -s O="$1" x86_64_defconfig &&
+		scripts/kconfig/merge_config.sh -m -O "$1" "$1/.config" "$2" >/dev/null &&
+		make -s O="$1" olddefconfig && cp "$1/.config" "$1/.config.series" &&
+		make -s -j2 O="$1" prepare' \
+		"$repo" "$xbuild" "$frag" >"$xbuild/prepare.log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		tail -n 20 "$xbuild/prepare.log"
+		die "could not prepare the x86_64 build in $xbuild"
+	fi
+	cp "$frag" "$xbuild/.prepared"
+fi
+objs=()
+i=0
+for c in $(ugit rev-list --reverse pristine..series); do
+	i=$((i + 1))
+	subject=$(ugit log -1 --format=%s "$c")
+	ugit checkout -q "$c"
+	for f in $(ugit diff --name-only --diff-filter=AM "$c^" "$c" -- '*.c'); do
+		case " ${objs[*]} " in *" ${f%.c}.o "*) ;; *) objs+=("${f%.c}.o") ;; esac
+	done
+	log=$xbuild/patch-$i.log
+	say "patch $i: W=1 build of ${objs[*]:-no object (Kconfig only)}"
+	rc=0
+	# shellcheck disable=SC2016 # expanded by the chroot's shell
+	uchroot sh -c 'cd "$0" && b=$1 && shift &&
+		cp "$b/.config.series" "$b/.config" &&
+		make -s O="$b" olddefconfig && make -s -k -j2 O="$b" W=1 "$@"' \
+		"$repo" "$xbuild" "${objs[@]}" >"$log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ] || grep -qE 'warning:|error:' "$log"; then
+		grep -E -A3 'warning:|error:' "$log" | head -n 40 | sed 's/^/    /'
+		[ "$rc" -ne 0 ] || rc=1
+	fi
+	# Each object must really have been built: one that its Kconfig
+	# leaves out would be silently skipped.
+	for o in "${objs[@]}"; do
+		[ -f "$xbuild/$o" ] || { echo "    $o was not built"; rc=1; }
+	done
+	stage "patch $i builds (x86_64, W=1): $subject" "$rc"
+done
+
+# kbuild's own W=2 check (scripts/misc-check with KBUILD_EXTRA_WARN=2): a
+# file that uses EXPORT_SYMBOL() includes <linux/export.h>, on the files
+# the series adds (hvc_console.c predates the rule). It reads git, so it
+# runs here, not in the chroot.
+mapfile -t code < <(printf '%s\n' "${newfiles[@]}" drivers/tty/hvc/hvc_console.c | grep '\.[ch]$')
+rc=0
+if miss=$(cd "$repo" && srctree=. KBUILD_EXTRA_WARN=2 sh scripts/misc-check 2>&1 |
+	grep -F 'linux/export.h' | grep -F "$(printf '%s\n' "${newfiles[@]}")"); then
+	printf '%s\n' "$miss" | sed 's/^/    /'
+	rc=1
+fi
+stage "misc-check (W=2): every new file that exports includes <linux/export.h>" "$rc"
+
+# ---------------------------------------------------------------------
+# Stage: kunit.py on the grafted tree (the series' tip), UML, with the
+# checkers of kunit/.kunitconfig (KASAN, lockdep).
+cp "$AS_ROOT/kunit/.kunitconfig" "$up/kunitconfig"
+mkdir -p "$kbuild"
+rm -f "$kbuild/results.json" "$kbuild/test.log"
+say "kunit.py run --arch=um in $kbuild (a first build takes 10 minutes or more)"
+start=$(date +%s)
+rc=0
+# shellcheck disable=SC2016 # expanded by the chroot's shell
+uchroot sh -c 'cd "$0" && exec python3 tools/testing/kunit/kunit.py run \
+	--arch=um --kunitconfig="$1" --build_dir="$2" --jobs=2 --timeout=300 \
+	--json="$2/results.json" "alertable_sleep*"' \
+	"$repo" "$up/kunitconfig" "$kbuild" >"$kbuild/kunit.out" 2>&1 || rc=$?
+kunit_summary=$(grep -E 'Testing complete|Ran [0-9]+ tests' "$kbuild/kunit.out" | tail -n 1 |
+	sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^\[[0-9:]*\] //')
+say "kunit.py: ${kunit_summary:-no summary} ($(($(date +%s) - start)) s, log $kbuild/kunit.out)"
+if [ "$rc" -ne 0 ]; then
+	tail -n 30 "$kbuild/kunit.out" | sed 's/^/    /'
+elif ! grep -qE 'passed: [1-9]' <<<"$kunit_summary" ||
+	grep -qE '(failed|crashed|errors?): [1-9]' <<<"$kunit_summary"; then
+	rc=1
+fi
+if [ -s "$kbuild/test.log" ] && reports=$(kernel_reports "$kbuild/test.log"); then
+	printf '%s\n' "$reports" | sed 's/^/    /'
+	rc=1
+fi
+stage "kunit.py run (UML, KASAN, lockdep): ${kunit_summary:-no summary}" "$rc"
+
+# ---------------------------------------------------------------------
+# Stage: kernel-doc -none on the new files (and the converted driver).
+rc=0
+kd=$(cd "$repo" && PYTHONDONTWRITEBYTECODE=1 python3 scripts/kernel-doc -none \
+	"${code[@]}" 2>&1) || rc=$?
+if [ "$rc" -ne 0 ] || [ -n "$kd" ]; then
+	printf '%s\n' "$kd" | sed 's/^/    /'
+	rc=1
+fi
+stage "kernel-doc -none on the series' files: silent" "$rc"
+
+# Stage: the new page built with the tree's own sphinx setup
+# (Documentation/conf.py, its extensions, kerneldoc from the tree), as the
+# kernel's sphinx-build-wrapper runs it, for that one page: include_patterns
+# keeps only it and it is the root document (exclude_patterns drops the
+# netlink specs that conf.py adds). -W --keep-going: any warning fails;
+# conf.py's theme line on stderr is not a warning. graphviz: kfigure
+# warns at setup without dot(1), as a full htmldocs build would.
+need_chroot_pkgs "$suite" python3-sphinx python3-yaml graphviz
+rm -rf "$docs"
+mkdir -p "$docs"
+rc=0
+# shellcheck disable=SC2016 # expanded by the chroot's shell
+uchroot sh -c 'cd "$0" && srctree="$0" exec sphinx-build -b html -q -W --keep-going \
+	-c Documentation -d "$1/doctrees" -D kerneldoc_srctree="$0" \
+	-D version="$2" -D release="$2" \
+	-D include_patterns=driver-api/alertable-sleep.rst -D exclude_patterns="netlink/**" \
+	-D master_doc=driver-api/alertable-sleep -D root_doc=driver-api/alertable-sleep \
+	Documentation "$1/html"' "$repo" "$docs" "$version" >"$docs/sphinx.log" 2>&1 || rc=$?
+grep -v '^Using [a-z_]* theme$' "$docs/sphinx.log" >"$docs/warnings.log" || true
+if [ "$rc" -ne 0 ] || [ -s "$docs/warnings.log" ] ||
+	[ ! -f "$docs/html/driver-api/alertable-sleep.html" ]; then
+	head -n 30 "$docs/warnings.log" | sed 's/^/    /'
+	rc=1
+fi
+stage "Documentation/driver-api/alertable-sleep.rst builds with the tree's sphinx setup, no warning" "$rc"
+
+# Stage: get_maintainer.pl names the new entry for every patch (the
+# driver patch through the entry's K: pattern).
+rc=0
+for p in "${patches[@]}"; do
+	m=$(cd "$repo" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--no-rolestats "$p" 2>&1) || true
+	grep -qF "$name <$email>" <<<"$m" || {
+		echo "    ${p##*/}: $(tr '\n' ',' <<<"$m")"
+		rc=1
+	}
+done
+stage "get_maintainer.pl names the ALERTABLE SLEEP entry for every patch" "$rc"
+
+# Stage: git am of the patch files on a fresh checkout of the pristine
+# tree (a worktree of the same repository), and the result is the tree
+# the series was generated from.
+if [ ! -f "$amdir/.git" ]; then
+	say "adding the worktree $amdir (once)"
+	git -C "$repo" worktree prune
+	rm -rf "$amdir"
+	git -C "$repo" worktree add -q --detach "$amdir" pristine
+fi
+rc=0
+git -C "$amdir" am --abort >/dev/null 2>&1 || true
+git -C "$amdir" checkout -q -f --detach pristine
+git -C "$amdir" clean -q -fdx
+git -C "$amdir" -c user.name="$name" -c user.email="$email" \
+	am -q --whitespace=error-all "${patches[@]}" >"$up/am.log" 2>&1 || rc=$?
+if [ "$rc" -ne 0 ]; then
+	sed 's/^/    /' "$up/am.log"
+	git -C "$amdir" am --abort >/dev/null 2>&1 || true
+elif [ "$(git -C "$amdir" rev-parse 'HEAD^{tree}')" != "$(ugit rev-parse 'series^{tree}')" ]; then
+	echo "    the applied tree differs from the series' tree"
+	rc=1
+fi
+stage "git am of the series on a fresh pristine Linux $version applies cleanly" "$rc"
+
+ugit checkout -q series
+
+echo
+echo "Summary: Linux $version, series in $out"
+printf '%s' "$summary"
+total upstream "$pass" "$fail"
+[ "$fail" -eq 0 ]
