@@ -26,6 +26,7 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/export.h>
 #include <linux/freezer.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
@@ -210,8 +211,9 @@ static int entry_release(struct alertable_sleep_entry *e)
  *
  * Freezable: the freezer freezes a TASK_FREEZABLE sleeper where it sleeps
  * and wakes it when it thaws; the loop then sees an abort or a deadline
- * that fell meanwhile. Before 6.1 (compat/compat.h) the freezer wakes the
- * interruptible sleeper instead, and try_to_freeze() below freezes it.
+ * that fell meanwhile. A freezer without TASK_FREEZABLE (before 6.1)
+ * wakes the interruptible sleeper instead, and try_to_freeze() below
+ * freezes it; with TASK_FREEZABLE, try_to_freeze() finds nothing to do.
  *
  * Return: 0 when woken by an abort or destroy, -ETIME when the deadline
  * passed, -ERESTARTSYS when a signal or kthread_stop() ended the wait.
@@ -616,10 +618,10 @@ EXPORT_SYMBOL_GPL(alertable_sleep_abort);
  * Does alertable_sleep_abort() on each index, in O(event_count). Does
  * nothing if @as is being destroyed. Traced as one alertable_sleep_abort
  * event per sleeper it woke, so that tracing costs in proportion to the
- * sleepers, not to event_count. Measured by make bench (tests=32) under
- * QEMU TCG (2 vCPUs, Debian 6.1), in hard IRQ with interrupts off, 65,536
- * indices took 1.7 ms with no sleeper and 2.1 ms with 16, with tracing
- * off; 1.8 ms and 2.5 ms with the alertable_sleep events on.
+ * sleepers, not to event_count. Measured under QEMU TCG (2 vCPUs, Debian
+ * 6.1), in hard IRQ with interrupts off, 65,536 indices took 1.7 ms with
+ * no sleeper and 2.1 ms with 16, with tracing off; 1.8 ms and 2.5 ms with
+ * the alertable_sleep events on.
  *
  * Context: Any context, as alertable_sleep_abort().
  */

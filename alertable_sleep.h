@@ -12,7 +12,8 @@
  * by event index, which adds what a set of sleepers needs: abort of them
  * all, and a destroy that ends every sleep and waits for the sleepers.
  *
- * See Documentation/alertable-sleep.rst for the contract and lifetime rules.
+ * The contract and the lifetime rules:
+ * Documentation/alertable-sleep.rst
  */
 #ifndef _ALERTABLE_SLEEP_H
 #define _ALERTABLE_SLEEP_H

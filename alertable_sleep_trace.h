@@ -3,8 +3,8 @@
  * Tracepoints of alertable_sleep, under events/alertable_sleep/ in tracefs.
  * Off by default; a disabled tracepoint costs a patched-out branch.
  *
- * The instance is recorded by its id, the name of its debugfs directory
- * (0 for the module-wide instance, "default"). The end of a sleep is traced
+ * The instance is recorded by its id, the name of its debugfs directory,
+ * counted from 1 in order of creation. The end of a sleep is traced
  * after the sleeper released its index, when destroy may already have
  * freed the instance, so the id is read before, while the index was owned.
  */

@@ -2,8 +2,7 @@
 /*
  * KUnit tests for alertable_sleep: a case, or a parameter of a case, for each
  * line of the contract written in alertable_sleep.c, as one CPU sees it.
- * (tests/alertable_sleep_vmtest.c checks, on an SMP guest, what needs two
- * CPUs.)
+ * (What needs two CPUs is for tests on an SMP machine.)
  *
  * Sleepers are kthreads. Before a case aborts, signals, stops or destroys, it
  * waits until the sleeper owns its index, which the API itself shows:
