@@ -1277,13 +1277,22 @@ static int as_sleep_thrice_fn(void *data)
 	return t->ret;
 }
 
-/* Run on the sleeper's CPU with IRQs off: both land before it runs. */
-static void as_abort_and_signal(void *data)
+/*
+ * Abort the peer's index, then signal the peer. Bound to the peer's CPU at
+ * a real-time priority, this thread does both before the woken peer runs
+ * there. (Not from an IPI: send_sig() takes the siglock, a spinlock_t,
+ * which hard IRQ must not take; lockdep's wait-context check says so.)
+ */
+static int as_abort_and_signal_fn(void *data)
 {
 	struct as_thread *t = data;
+	struct as_thread *peer = t->peer;
 
-	t->probe_ret[2] = alertable_sleep_abort(t->as, t->index);
-	t->probe_ret[3] = send_sig(SIGUSR1, t->task, 1);
+	complete(&t->started);
+	peer->probe_ret[2] = alertable_sleep_abort(peer->as, peer->index);
+	peer->probe_ret[3] = send_sig(SIGUSR1, peer->task, 1);
+	complete(&t->done);
+	return 0;
 }
 
 /*
@@ -1295,7 +1304,7 @@ static void abort_and_signal_together(struct kunit *test)
 {
 	struct as_ctx *ctx = test->priv;
 	int cpu = cpumask_first(cpu_online_mask);
-	struct as_thread *t;
+	struct as_thread *t, *both;
 
 	t = as_thread_new(test, as_sleep_thrice_fn, ctx->as, 19,
 			  AS_TEST_LONG_MS, cpu);
@@ -1303,8 +1312,11 @@ static void abort_and_signal_together(struct kunit *test)
 	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
 			      "not asleep, returned %d", t->ret);
 
-	KUNIT_ASSERT_EQ(test, smp_call_function_single(cpu, as_abort_and_signal,
-						       t, 1), 0);
+	both = as_thread_new(test, as_abort_and_signal_fn, ctx->as, 19, 0, cpu);
+	both->peer = t;
+	sched_set_fifo(both->task);
+	wake_up_process(both->task);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(both));
 	KUNIT_EXPECT_EQ(test, t->probe_ret[2], 0);
 	KUNIT_EXPECT_EQ(test, t->probe_ret[3], 0);
 	KUNIT_ASSERT_TRUE(test, as_wait_done(t));

@@ -90,11 +90,13 @@ EOF
 # stays in dmesg, which log_buf_len makes big enough for the whole run.
 # panic_on_warn=0 and kcsan.early_enable=0: see judge_debug_console in
 # tests/torture/host.sh; the guest turns KCSAN on before it loads anything.
+# --bootcon: a console that takes no lock, so that the kernel's own printk
+# from hard IRQ does not switch lockdep off (scripts/vm.sh).
 say "booting the debug kernel: hostile input, torture, allocation failures, KUnit"
 t0=$(date +%s)
 torture_vm check-debug "$out" "$out/debug.env" \
 	--kernel "$kout/arch/x86/boot/bzImage" --smp 2 --mem 1024 \
-	--timeout 1800 \
+	--timeout 1800 --bootcon \
 	--append "loglevel=5 log_buf_len=8M panic_on_warn=0 kcsan.early_enable=0"
 say "debug VM run took $(($(date +%s) - t0)) s (vm.sh exit $T_VMRC, judged below)"
 

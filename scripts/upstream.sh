@@ -64,10 +64,14 @@ docs=$up/docs-$version
 src=$AS_ROOT/upstream
 say "upstream series against Linux $version (linux-source, Debian $suite) in $up"
 
-name=$(git -C "$AS_ROOT" config user.name) ||
-	die "no git user.name in $AS_ROOT: it signs the patches"
-email=$(git -C "$AS_ROOT" config user.email) ||
-	die "no git user.email in $AS_ROOT: it signs the patches"
+# The project signs the patches: its maintainer line (debian/control),
+# the one identity a fresh clone carries, whatever git config says.
+maint=$(sed -n 's/^Maintainer: *//p' "$AS_ROOT/debian/control")
+name=${maint% <*}
+email=${maint##*<}
+email=${email%>}
+[ -n "$name" ] && [ -n "$email" ] && [ "$name" != "$maint" ] ||
+	die "no 'Maintainer: Name <email>' line in debian/control: it signs the patches"
 ugit() { git -C "$repo" -c user.name="$name" -c user.email="$email" "$@"; }
 
 pass=0

@@ -6,7 +6,14 @@
 #
 #   scripts/vm.sh [--smp N] [--mem MB] [--timeout SECS] [--append ARGS]
 #                 [--kernel BZIMAGE] [--name NAME] [--icount SPEC]
-#                 GUEST_SCRIPT [FILE...]
+#                 [--bootcon] GUEST_SCRIPT [FILE...]
+#
+# --bootcon writes the kernel's messages through the early serial console
+# (earlycon, kept: no lock at all) instead of the 8250 driver's console,
+# whose port lock is a spinlock_t: on a lockdep kernel with
+# PROVE_RAW_LOCK_NESTING before 6.12, a printk in hard IRQ that writes to
+# it is a wait-context report of the kernel's own, which switches lockdep
+# off for the rest of the run. The guest script then writes to /dev/ttyS0.
 #
 # --icount SPEC (or $AS_QEMU_ICOUNT) adds QEMU's `-icount SPEC`, e.g.
 # shift=auto or shift=4,sleep=off: the guest's clocks follow the count of
@@ -28,11 +35,11 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	sed -n '7,9s/^# *//p' "$0" >&2
+	sed -n '7,10s/^# *//p' "$0" >&2
 	exit 2
 }
 
-smp=2 mem=512 timeout=300 append='' kernel='' name=''
+smp=2 mem=512 timeout=300 append='' kernel='' name='' bootcon=''
 icount=${AS_QEMU_ICOUNT:-}
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--icount) icount=$2; shift 2 ;;
+	--bootcon) bootcon=1; shift ;;
 	--) shift; break ;;
 	-*) usage ;;
 	*) break ;;
@@ -77,8 +85,11 @@ rm -f "$log"	# callers parse it: never leave them the last run's
 read -r -d '' init_script <<'EOF' || true
 #!/bin/sh
 mount -t devtmpfs devtmpfs /dev
-exec </dev/console >/dev/console 2>&1
 mount -t proc proc /proc
+# With vm.sh --bootcon there is no /dev/console: write to the port.
+con=/dev/console
+grep -q keep_bootcon /proc/cmdline && con=/dev/ttyS0
+exec <$con >$con 2>&1
 mount -t sysfs sysfs /sys
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
@@ -131,6 +142,10 @@ done
 cat "$base" "$rundir/opt.cpio" >"$rundir/initramfs.cpio"
 
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
+# console=ttynull names no console of these kernels: none but the kept
+# boot console, not even the VGA text console, takes kernel messages.
+[ -z "$bootcon" ] ||
+	cmdline="earlycon=uart8250,io,0x3f8,115200 keep_bootcon console=ttynull panic=-1 oops=panic panic_on_warn=1"
 cmdline="$cmdline${append:+ $append}"
 # Under -icount the second vCPU's delay-loop calibration fails and falls
 # back to a loop that took 390 s of a 6.1 boot; the boot CPU computes

@@ -120,7 +120,9 @@ elif [ "$RUN_FAULT" = 1 ]; then
 	suite fault
 	ok "fault injection and kmemleak are configured"
 	# The leak scan's positive control: a leak on purpose must be found,
-	# by its allocating function (read while it is loaded).
+	# by its allocating function (read while it is loaded). kmemleak's
+	# own console line about it is expected (judge_debug_console).
+	echo "G: kmemleak_control begin"
 	insmod /opt/alertable_sleep_hostile.ko leak_bytes=1237
 	leak_scan
 	n=$(grep -c 'leak_on_purpose' "$dbg/kmemleak")
@@ -132,6 +134,7 @@ elif [ "$RUN_FAULT" = 1 ]; then
 	# left is not counted.
 	leak_scan
 	echo clear >"$dbg/kmemleak"
+	echo "G: kmemleak_control end"
 	# Fail every allocation of the tasks with make-it-fail set (and
 	# the Nth of those with fail-nth set), GFP_KERNEL too, quietly.
 	fault_attr task-filter Y
@@ -223,6 +226,11 @@ fi
 
 suite guest
 ok "alertable_sleep.ko loads"
+# A lockdep kernel switches lockdep off at its first report: whether it
+# was still on at the end says whether this run was checked by it.
+if [ -r /proc/lockdep_stats ]; then
+	echo "G: debug_locks $(awk '/debug_locks/ { print $2 }' /proc/lockdep_stats)"
+fi
 lsmod | grep -q '^alertable_sleep ' && rmmod alertable_sleep
 r=$?
 echo "G: rmmod alertable_sleep rc=$r"
