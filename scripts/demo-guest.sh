@@ -54,6 +54,19 @@ unbind_us() {
 results=/tmp/demo.results
 : >"$results"
 
+# rmmod_demo: unload the sample driver and time it. Sets RMMOD_US and
+# UNBIND_US, and files the driver's unbind lines in the account.
+rmmod_demo() {
+	n=$(dmesg | wc -l)
+	t0=$(now_us)
+	rmmod alertable_sleep_demo
+	t1=$(now_us)
+	RMMOD_US=$((t1 - t0))
+	UNBIND_US=$(unbind_us "$n")
+	echo "demo: rmmod took $((RMMOD_US / 1000)) ms"
+	new_dmesg "$n" | grep 'unbind: ' | account
+}
+
 # account: the kernel's lines on stdin, for the driver's account that
 # demo.sh prints, each marked with the sleep method of the run.
 account() { sed "s/^/DEMO_DMESG $mode: /" >>"$results"; }
@@ -149,13 +162,8 @@ for mode in alertable msleep_interruptible msleep; do
 	done
 
 	step "rmmod alertable_sleep_demo: kthread_stop() the threads"
-	n=$(dmesg | wc -l)
-	t0=$(now_us)
-	rmmod alertable_sleep_demo
-	t1=$(now_us)
-	echo "demo: rmmod took $(((t1 - t0) / 1000)) ms"
-	line="$line rmmod_us=$((t1 - t0)) stop_us=$(unbind_us "$n")"
-	new_dmesg "$n" | grep 'unbind: ' | account
+	rmmod_demo
+	line="$line rmmod_us=$RMMOD_US stop_us=$UNBIND_US"
 
 	step "insmod alertable_sleep_demo.ko use_work=1 workers=$WORKERS period_ms=$PERIOD_MS${args:+ $args}"
 	# shellcheck disable=SC2086 # $args is a list of parameters
@@ -164,13 +172,8 @@ for mode in alertable msleep_interruptible msleep; do
 	sleep "$WORK_SETTLE_S"
 	rounds=$(cat "$dev/rounds")
 	step "rmmod alertable_sleep_demo: cancel_work_sync() the work items, $rounds rounds done"
-	n=$(dmesg | wc -l)
-	t0=$(now_us)
-	rmmod alertable_sleep_demo
-	t1=$(now_us)
-	echo "demo: rmmod took $(((t1 - t0) / 1000)) ms"
-	line="$line work_rounds=$rounds work_rmmod_us=$((t1 - t0)) cancel_us=$(unbind_us "$n")"
-	new_dmesg "$n" | grep 'unbind: ' | account
+	rmmod_demo
+	line="$line work_rounds=$rounds work_rmmod_us=$RMMOD_US cancel_us=$UNBIND_US"
 
 	echo "$line" >>"$results"
 done
