@@ -23,6 +23,7 @@ INCDIR := $(DESTDIR)/usr/src/alertable_sleep-$(VERSION)
 SCRIPTS := $(CURDIR)/scripts
 
 .PHONY: all modules clean help check lint kunit demo vm-test torture bench \
+	bench-spread \
 	check-debug install uninstall dkms-check docs matrix freeze-test \
 	upstream
 
@@ -51,6 +52,7 @@ help:
 	@echo 'Run (in a QEMU machine booting a Debian kernel; nothing loads on this host)'
 	@echo '  demo         load the module and the sample driver, compare the sleeps'
 	@echo '  bench        measure against bare completions and wait queues'
+	@echo '  bench-spread the latency ratios over RUNS boots (default 5), medians'
 	@echo '  torture      long randomized race run on 2 vCPUs'
 	@echo '  These and vm-test, kunit take KERNEL=<series>: 5.10 6.1 (default)'
 	@echo '  6.1-rt 6.12 newest newest-rt (the newest Debian ships, e.g. 7.3).'
@@ -95,6 +97,9 @@ torture:
 
 bench:
 	@$(SCRIPTS)/bench.sh
+
+bench-spread:
+	@$(SCRIPTS)/bench-spread.sh
 
 check-debug:
 	@$(SCRIPTS)/check-debug.sh
