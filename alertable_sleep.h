@@ -42,6 +42,27 @@ struct alertable_sleep_entry {
 };
 
 /**
+ * ALERTABLE_SLEEP_ENTRY_INIT - static initializer of an entry
+ *
+ * The state alertable_sleep_entry_init() sets, for an entry embedded in an
+ * object that is initialized statically or on the stack. An entry holds no
+ * pointer to itself and rcuwait has no lockdep map, so the initializer
+ * needs no name and, unlike DECLARE_COMPLETION(), has no _ONSTACK form.
+ */
+#define ALERTABLE_SLEEP_ENTRY_INIT					\
+	{ .wait = __RCUWAIT_INITIALIZER(wait), .state = ATOMIC_INIT(0) }
+
+/**
+ * DEFINE_ALERTABLE_SLEEP_ENTRY() - define an entry ready to use
+ * @name: its name
+ *
+ * An entry that needs no alertable_sleep_entry_init(): an abort may come
+ * before the code that sleeps on it has run once.
+ */
+#define DEFINE_ALERTABLE_SLEEP_ENTRY(name)				\
+	struct alertable_sleep_entry name = ALERTABLE_SLEEP_ENTRY_INIT
+
+/**
  * alertable_sleep_entry_init() - set up an entry: idle, not aborted
  * @e: the entry
  *

@@ -1990,6 +1990,42 @@ static void entry_contract(struct kunit *test)
 			-EINVAL);
 }
 
+/* Defined at file scope, as a driver's static entry would be. */
+static DEFINE_ALERTABLE_SLEEP_ENTRY(as_test_defined_entry);
+
+/*
+ * The static initializer leaves an entry as alertable_sleep_entry_init()
+ * does, idle and not aborted, over memory that held anything before; an
+ * initializer is judged by the fields it sets, so they are read here too.
+ */
+static void entry_initializer(struct kunit *test)
+{
+	struct alertable_sleep_entry e;
+	ktime_t start;
+
+	memset(&e, 0xa5, sizeof(e));
+	e = (struct alertable_sleep_entry)ALERTABLE_SLEEP_ENTRY_INIT;
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(e.wait.task), NULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&e.state), 0);
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&e, 20), 0);
+	KUNIT_EXPECT_GE(test, ktime_us_delta(ktime_get(), start), 20000);
+	alertable_sleep_entry_abort(&e);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&e, AS_TEST_LONG_MS),
+			-ECANCELED);
+
+	/* Never slept on: idle, and an abort before the first sleep holds. */
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&as_test_defined_entry,
+							  0), 0);
+	alertable_sleep_entry_abort(&as_test_defined_entry);
+	KUNIT_EXPECT_EQ(test,
+			alertable_sleep_entry_sleep(&as_test_defined_entry,
+						    AS_TEST_LONG_MS),
+			-ECANCELED);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_reset(&as_test_defined_entry),
+			0);
+}
+
 /* An entry's timed sleeps run to their end and never return early. */
 static void entry_never_early(struct kunit *test)
 {
@@ -2067,6 +2103,7 @@ static void entry_abort_from_hardirq(struct kunit *test)
 
 static struct kunit_case alertable_sleep_entry_cases[] = {
 	KUNIT_CASE(entry_contract),
+	KUNIT_CASE(entry_initializer),
 	KUNIT_CASE(entry_never_early),
 	KUNIT_CASE(entry_busy_then_abort),
 	KUNIT_CASE(entry_abort_from_hardirq),
