@@ -9,7 +9,7 @@
 # freezer tests (scripts/matrix.sh; `make matrix` runs every stage on
 # every kernel), and the package is installed in each Debian release.
 # `make upstream` is not a default stage: cold, it made a fresh make check
-# 50 minutes instead of 38 (README, "Upstream"); CHECK_STAGES="upstream"
+# 50 minutes instead of 32-38 (README, "Upstream"); CHECK_STAGES="upstream"
 # or `make upstream` runs it.
 # Every stage script ends with "NAME: P passed, F failed"; this adds them up
 # and ends with the one line CI reads: "check: P passed, F failed". A stage
