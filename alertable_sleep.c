@@ -2,20 +2,23 @@
 /*
  * alertable_sleep - interruptible long delays that any context can abort
  *
- * An entry (struct alertable_sleep_entry) is an rcuwait, which holds the one
- * task that may sleep on it, and one atomic word of state bits. Every change
- * of an entry's state is a single fully ordered read-modify-write of that
- * word, so each race (an abort against the start or the timeout of a sleep,
- * a reset against a sleeper) is settled by the order of those operations on
- * one variable. An entry is used alone, embedded in its user's object, or
- * as one index of an instance, which is an array of entries. No lock is
+ * An entry (struct alertable_sleep_entry) is one atomic word: the task that
+ * sleeps on it (its owner), or none, and two state bits. Every change of an
+ * entry's state is a single fully ordered read-modify-write of that word,
+ * so each race (an abort against the start or the timeout of a sleep, a
+ * reset against a sleeper) is settled by the order of those operations on
+ * one variable. An abort's RMW returns the owner it must wake, and the
+ * wake-up uses the task, never the entry: once a sleeper has seen an abort
+ * and returned, that abort is done with the entry, as a complete() is with
+ * its completion. An entry is used alone, embedded in its user's object,
+ * or as one index of an instance, which is an array of entries. No lock is
  * shared between entries.
  *
  * Lifetime: every call looks the instance up under rcu_read_lock(), and
  * fails with -ESHUTDOWN once destroy has set ->closing. Aborts and resets
  * finish inside that read-side section; a sleeper leaves it owning its index
- * (SLEEPING set), and that ownership keeps the instance alive until the
- * sleeper releases the index. destroy sets ->closing, waits for a grace
+ * (its task in the entry's word), and that ownership keeps the instance
+ * alive until the sleeper releases the index. destroy sets ->closing, waits for a grace
  * period (every call that missed the flag is now done or owns an index),
  * wakes the owners, and frees once every index is released.
  */
@@ -23,6 +26,8 @@
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/cache.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
@@ -38,8 +43,9 @@
 #include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
-#include <linux/rcuwait.h>
 #include <linux/sched.h>
+#include <linux/sched/deadline.h>
+#include <linux/sched/rt.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -51,28 +57,42 @@
 #include "alertable_sleep_trace.h"
 
 /*
- * Entry state bits.
+ * The entry's word: the owner's task_struct pointer and two state bits.
  *
- * SLEEPING: a thread owns the index; set by the sleeper's claim, cleared by
- *           its release. At most one owner, which is the -EBUSY guard.
+ * owner:    the thread that sleeps on the entry; set by the sleeper's claim,
+ *           cleared by its release. At most one owner, the -EBUSY guard. A
+ *           task_struct is aligned to at least L1_CACHE_BYTES (fork_init()
+ *           and init_task), so its low bits are free for the state bits.
  * ABORTED:  sticky; set by abort, cleared only by a reset that finds no owner.
  * CLOSING:  set by destroy after its grace period; ends the sleep in
  *           progress, and tells its release to wake destroy.
+ *
+ * Why not an rcuwait or a wait queue beside the state: their wake-up reads
+ * the entry after the RMW that published the abort, when the sleeper may
+ * already have seen the abort and freed the entry. Here the RMW hands the
+ * aborter the task it wakes. wake_up_process() takes raw locks only, which
+ * keeps abort legal in hard IRQ and under a raw_spinlock_t on PREEMPT_RT.
  */
-#define AS_SLEEPING	BIT(0)
-#define AS_ABORTED	BIT(1)
-#define AS_CLOSING	BIT(2)
+#define AS_ABORTED	BIT(0)
+#define AS_CLOSING	BIT(1)
+#define AS_BITS		(AS_ABORTED | AS_CLOSING)
+static_assert(L1_CACHE_BYTES > AS_BITS);
 
-/*
- * Why struct alertable_sleep_entry (alertable_sleep.h) waits on an rcuwait:
- * one sleeper per entry is the contract (-EBUSY), so an rcuwait, which holds
- * exactly one task, is all the wait primitive needed: a wake-up is
- * wake_up_process() under rcu_read_lock(), raw locks only, which makes abort
- * legal in hard IRQ and under a raw_spinlock_t on PREEMPT_RT too, where a
- * wait queue's spinlock_t sleeps.
- */
+static struct task_struct *entry_owner(unsigned long state)
+{
+	return (struct task_struct *)(state & ~AS_BITS);
+}
 
-#define AS_FLAGS_ALL	(ALERTABLE_SLEEP_FREEZABLE | ALERTABLE_SLEEP_KILLABLE)
+#define AS_FLAGS_ALL	(ALERTABLE_SLEEP_FREEZABLE | ALERTABLE_SLEEP_KILLABLE | \
+			 ALERTABLE_SLEEP_IDLE)
+
+/* KILLABLE and IDLE are two different task states: never both. */
+static bool flags_valid(unsigned int flags)
+{
+	return !(flags & ~AS_FLAGS_ALL) &&
+	       (flags & (ALERTABLE_SLEEP_KILLABLE | ALERTABLE_SLEEP_IDLE)) !=
+	       (ALERTABLE_SLEEP_KILLABLE | ALERTABLE_SLEEP_IDLE);
+}
 
 /*
  * Counters shown in debugfs. Per CPU, so that indices never share a cache
@@ -129,62 +149,76 @@ static int entry_lookup(struct alertable_sleep *as, unsigned int index,
 
 static bool entry_woken(struct alertable_sleep_entry *e)
 {
-	return atomic_read(&e->state) & (AS_ABORTED | AS_CLOSING);
+	return atomic_long_read(&e->state) & AS_BITS;
 }
 
 /*
  * Set @bit and wake the owner, if there is one. The RMW is fully ordered,
  * and so is the owner's set_current_state() before it tests entry_woken():
- * either the owner sees @bit, or this sees the task that prepare_to_rcuwait()
- * published and wakes it. An entry with no owner needs no wake-up, which
- * keeps abort on an idle index to one atomic.
+ * either the owner sees @bit, or this RMW sees the owner and wakes it. An
+ * owner that found a bit already set was woken by whoever set it. An entry
+ * with no owner needs no wake-up, which keeps abort on an idle index to
+ * one atomic.
  *
- * The owner may have returned and be sleeping elsewhere by the time
- * rcuwait_wake_up() wakes it (the task_struct is safe under RCU); that is a
- * spurious wake-up, which every sleep in the kernel tolerates.
+ * The RMW is the last access to @e: the owner may see @bit, release the
+ * entry and free it at once. The task is safe under rcu_read_lock(), taken
+ * before the RMW while the task owned the entry: a task_struct is freed
+ * only a grace period after the task is gone (put_task_struct_rcu_user(),
+ * as rcuwait relies on). The owner may have returned and sleep elsewhere
+ * by the time it is woken; that is a spurious wake-up, which every sleep
+ * in the kernel tolerates.
  *
- * Return: true if the index had an owner, which was woken.
+ * Return: true if the entry had an owner that this woke.
  */
-static bool entry_signal(struct alertable_sleep_entry *e, int bit)
+static bool entry_signal(struct alertable_sleep_entry *e, unsigned long bit)
 {
-	if (!(atomic_fetch_or(bit, &e->state) & AS_SLEEPING))
-		return false;
-	rcuwait_wake_up(&e->wait);
-	return true;
+	struct task_struct *owner;
+	unsigned long old;
+
+	rcu_read_lock();
+	old = atomic_long_fetch_or(bit, &e->state);
+	owner = entry_owner(old);
+	if (owner && !(old & AS_BITS))
+		wake_up_process(owner);
+	else
+		owner = NULL;
+	rcu_read_unlock();
+	return owner;
 }
 
 /*
- * Take ownership of the index, or say why not. CLOSING cannot be set here:
- * destroy sets it only after a grace period, and the caller is inside an
- * RCU read-side section that saw ->closing clear.
+ * Take ownership of the entry for current, or say why not. CLOSING cannot
+ * be set here: destroy sets it only after a grace period, and the caller
+ * of an index is inside an RCU read-side section that saw ->closing clear.
  */
 static int entry_claim(struct alertable_sleep_entry *e)
 {
-	int old = atomic_read(&e->state);
+	long old = atomic_long_read(&e->state);
 
 	do {
 		if (old & AS_ABORTED)
 			return -ECANCELED;
-		if (old & AS_SLEEPING)
+		if (entry_owner(old))
 			return -EBUSY;
-	} while (!atomic_try_cmpxchg(&e->state, &old, old | AS_SLEEPING));
+	} while (!atomic_long_try_cmpxchg(&e->state, &old,
+					  old | (unsigned long)current));
 
 	return 0;
 }
 
 /*
- * Give the index back and return the state seen at that instant, so that an
+ * Give the entry back and return the state seen at that instant, so that an
  * abort landing after the wait timed out but before the release still turns
  * the result into -ECANCELED (and stays set for the next sleeper).
  *
- * With CLOSING set, destroy waits for SLEEPING to clear and may free the
+ * With CLOSING set, destroy waits for the owner to clear and may free the
  * entry as soon as it sees it clear: wake_up_var() only hashes the address,
- * it does not dereference it. The fully ordered fetch_andnot() is the
- * barrier wake_up_var() asks for.
+ * it does not dereference it. The fully ordered fetch_and() is the barrier
+ * wake_up_var() asks for.
  */
-static int entry_release(struct alertable_sleep_entry *e)
+static unsigned long entry_release(struct alertable_sleep_entry *e)
 {
-	int old = atomic_fetch_andnot(AS_SLEEPING, &e->state);
+	unsigned long old = atomic_long_fetch_and(AS_BITS, &e->state);
 
 	if (old & AS_CLOSING)
 		wake_up_var(&e->state);
@@ -192,22 +226,50 @@ static int entry_release(struct alertable_sleep_entry *e)
 }
 
 /*
+ * How much later than @deadline the timer of a sleep that starts at @now
+ * may fire: an eighth of the delay, and at least the task's timer slack
+ * (50 us by default), which is the rule of the timer wheel behind
+ * schedule_timeout() (the granularity of a long timeout's level is about
+ * an eighth of it) and of hrtimer sleeps (the slack). The soft expiry stays
+ * at @deadline, so the sleep never ends early; within the slack, the
+ * hrtimer code expires every timer whose soft expiry has passed in one
+ * interrupt, so sleepers whose windows overlap wake together and an idle
+ * CPU is woken once for them. Realtime and deadline tasks get none, as
+ * hrtimer_nanosleep() gives them none.
+ */
+static u64 deadline_slack(ktime_t now, ktime_t deadline)
+{
+	if (rt_task(current) || dl_task(current))
+		return 0;
+	return max_t(u64, current->timer_slack_ns,
+		     ktime_to_ns(ktime_sub(deadline, now)) >> 3);
+}
+
+/*
+ * Whether a kthread sleeper was told to stop or to park. kthread_stop()
+ * sets TIF_NOTIFY_SIGNAL, which ends an interruptible wait, only since
+ * Linux 6.1 (commit a7c01fa93aeb, "signal: break out of wait loops on
+ * kthread_stop()"), kthread_park() on no kernel, and neither ends an idle
+ * wait, which takes no signal. Both wake the thread, which checks here, so
+ * that either ends the sleep at once on every kernel and parking does not
+ * wait for the deadline. A killable wait ends on a fatal signal only, and
+ * neither sends one.
+ */
+static bool kthread_told(unsigned int flags)
+{
+	return !(flags & ALERTABLE_SLEEP_KILLABLE) &&
+	       (current->flags & PF_KTHREAD) &&
+	       (kthread_should_stop() || kthread_should_park());
+}
+
+/*
  * Wait until @deadline by ktime_get() (KTIME_MAX: none), an abort, destroy,
- * or a signal; @flags as alertable_sleep_sleep_until().
+ * or a signal; @flags as alertable_sleep_sleep_until(). @now is the clock
+ * at the start, for the slack.
  *
- * The timeout is an hrtimer, which never fires before its expiry by
- * ktime_get(), the clock it runs on, and fires within the task's timer
- * slack (50 us by default) after it. The timer wheel behind
- * schedule_timeout() rounds every expiry up to the granularity of its
- * level: one more jiffy for short delays and up to an eighth of the delay
- * for long ones (bench/RESULTS.md measures both).
- *
- * kthread_stop() sets TIF_NOTIFY_SIGNAL, which ends an interruptible wait,
- * only since Linux 6.1 (commit a7c01fa93aeb, "signal: break out of wait
- * loops on kthread_stop()"); before, it only sets the stop bit and wakes
- * the thread. An interruptible wait therefore also ends when the sleeper
- * is a kthread told to stop, so that it ends at once on every kernel. A
- * killable wait ends on a fatal signal only, and kthread_stop() sends none.
+ * The timeout is an hrtimer on CLOCK_MONOTONIC, the clock of ktime_get(),
+ * which never fires before its soft expiry, @deadline, and fires at most
+ * deadline_slack() later.
  *
  * Freezable: the freezer freezes a TASK_FREEZABLE sleeper where it sleeps
  * and wakes it when it thaws; the loop then sees an abort or a deadline
@@ -216,14 +278,15 @@ static int entry_release(struct alertable_sleep_entry *e)
  * freezes it; with TASK_FREEZABLE, try_to_freeze() finds nothing to do.
  *
  * Return: 0 when woken by an abort or destroy, -ETIME when the deadline
- * passed, -ERESTARTSYS when a signal or kthread_stop() ended the wait.
+ * passed, -ERESTARTSYS when a signal, kthread_stop() or kthread_park()
+ * ended the wait.
  */
-static int entry_wait(struct alertable_sleep_entry *e, ktime_t deadline,
-		      unsigned int flags)
+static int entry_wait(struct alertable_sleep_entry *e, ktime_t now,
+		      ktime_t deadline, unsigned int flags)
 {
-	bool killable = flags & ALERTABLE_SLEEP_KILLABLE;
-	bool stoppable = !killable && (current->flags & PF_KTHREAD);
-	unsigned int state = killable ? TASK_KILLABLE : TASK_INTERRUPTIBLE;
+	unsigned int state = flags & ALERTABLE_SLEEP_KILLABLE ? TASK_KILLABLE :
+			     flags & ALERTABLE_SLEEP_IDLE ? TASK_IDLE :
+			     TASK_INTERRUPTIBLE;
 	bool timed = deadline != KTIME_MAX;
 	struct hrtimer_sleeper t;
 	int ret = 0;
@@ -234,18 +297,19 @@ static int entry_wait(struct alertable_sleep_entry *e, ktime_t deadline,
 		hrtimer_setup_sleeper_on_stack(&t, CLOCK_MONOTONIC,
 					       HRTIMER_MODE_ABS);
 		hrtimer_set_expires_range_ns(&t.timer, deadline,
-					     current->timer_slack_ns);
+					     deadline_slack(now, deadline));
 		hrtimer_sleeper_start_expires(&t, HRTIMER_MODE_ABS);
 	}
 
-	prepare_to_rcuwait(&e->wait);
 	for (;;) {
-		/* A full barrier, which pairs with entry_signal()'s RMW. */
+		/*
+		 * A full barrier, which pairs with entry_signal()'s RMW: the
+		 * claim published current as the owner before this.
+		 */
 		set_current_state(state);
 		if (entry_woken(e))
 			break;
-		if (signal_pending_state(state, current) ||
-		    (stoppable && kthread_should_stop())) {
+		if (signal_pending_state(state, current) || kthread_told(flags)) {
 			ret = -ERESTARTSYS;
 			break;
 		}
@@ -258,7 +322,7 @@ static int entry_wait(struct alertable_sleep_entry *e, ktime_t deadline,
 		if (flags & ALERTABLE_SLEEP_FREEZABLE)
 			try_to_freeze();
 	}
-	finish_rcuwait(&e->wait);
+	__set_current_state(TASK_RUNNING);
 
 	if (timed) {
 		hrtimer_cancel(&t.timer);
@@ -301,7 +365,7 @@ static int entry_sleep(struct alertable_sleep_entry *e, ktime_t deadline,
 			   ktime_add_ms(*start, msecs);
 	if (!ktime_before(*start, deadline))
 		return -ETIME;
-	return entry_wait(e, deadline, flags);
+	return entry_wait(e, *start, deadline, flags);
 }
 
 /*
@@ -310,7 +374,7 @@ static int entry_sleep(struct alertable_sleep_entry *e, ktime_t deadline,
  * ABORTED or CLOSING, and both stay set until the release, so 0 here is a
  * sleep that ran its whole delay and was not aborted.
  */
-static int entry_result(int state, int wait)
+static int entry_result(unsigned long state, int wait)
 {
 	if (state & AS_CLOSING)
 		return -ESHUTDOWN;
@@ -331,7 +395,7 @@ static int as_sleep(struct alertable_sleep *as, unsigned int index,
 
 	might_sleep();
 
-	if (flags & ~AS_FLAGS_ALL)
+	if (!flags_valid(flags))
 		return -EINVAL;
 
 	rcu_read_lock();
@@ -369,17 +433,17 @@ out:
 	return ret;
 }
 
-/* Clear ABORTED unless the entry has a sleeper, which has yet to see it. */
+/* Clear ABORTED unless the entry has an owner, which has yet to see it. */
 static int entry_reset(struct alertable_sleep_entry *e)
 {
-	int old = atomic_read(&e->state);
+	long old = atomic_long_read(&e->state);
 
 	do {
-		if (old & AS_SLEEPING)
+		if (entry_owner(old))
 			return -EBUSY;
 		if (!(old & AS_ABORTED))
 			return 0;
-	} while (!atomic_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
+	} while (!atomic_long_try_cmpxchg(&e->state, &old, old & ~AS_ABORTED));
 
 	return 0;
 }
@@ -388,7 +452,8 @@ static int entry_reset(struct alertable_sleep_entry *e)
  * alertable_sleep_entry_sleep_until() - sleep on an entry until a deadline
  * @e: the entry
  * @deadline: when to wake, by ktime_get(); %KTIME_MAX: no timeout
- * @flags: 0, or any of %ALERTABLE_SLEEP_FREEZABLE, %ALERTABLE_SLEEP_KILLABLE
+ * @flags: 0, or %ALERTABLE_SLEEP_FREEZABLE with at most one of
+ *	%ALERTABLE_SLEEP_KILLABLE and %ALERTABLE_SLEEP_IDLE
  *
  * alertable_sleep_sleep_until() on an entry of the caller's own rather than
  * on an index of an instance: the same sleep, flags and results, except
@@ -397,9 +462,10 @@ static int entry_reset(struct alertable_sleep_entry *e)
  * Context: Process context; may sleep.
  * Return: 0 when the whole delay elapsed; -ECANCELED when @e was aborted
  * before or during the sleep and not reset since; -ERESTARTSYS when a
- * signal or kthread_stop() ended it, as for alertable_sleep_sleep_until();
- * -EBUSY, not disturbing it, when another thread sleeps on @e; -EINVAL,
- * changing nothing, when @e is NULL or @flags has an unknown bit.
+ * signal, kthread_stop() or kthread_park() ended it, as for
+ * alertable_sleep_sleep_until(); -EBUSY, not disturbing it, when another
+ * thread sleeps on @e; -EINVAL, changing nothing, when @e is NULL or
+ * @flags has an unknown bit or both KILLABLE and IDLE.
  */
 int alertable_sleep_entry_sleep_until(struct alertable_sleep_entry *e,
 				      ktime_t deadline, unsigned int flags)
@@ -409,7 +475,7 @@ int alertable_sleep_entry_sleep_until(struct alertable_sleep_entry *e,
 
 	might_sleep();
 
-	if (!e || flags & ~AS_FLAGS_ALL)
+	if (!e || !flags_valid(flags))
 		return -EINVAL;
 	ret = entry_claim(e);
 	if (ret)
@@ -490,13 +556,21 @@ EXPORT_SYMBOL_GPL(alertable_sleep_entry_reset);
  * @index: the event index, below alertable_sleep_event_count()
  * @deadline: when to wake, by ktime_get(); %KTIME_MAX: no timeout; a
  *	deadline already past returns at once, as a sleep of 0 ms
- * @flags: 0, or any of %ALERTABLE_SLEEP_FREEZABLE, %ALERTABLE_SLEEP_KILLABLE
+ * @flags: 0, or %ALERTABLE_SLEEP_FREEZABLE with at most one of
+ *	%ALERTABLE_SLEEP_KILLABLE and %ALERTABLE_SLEEP_IDLE
  *
  * Sleeps until @deadline has passed by ktime_get(), the index is aborted,
  * the instance is destroyed, or a signal arrives: never returns 0 before
  * @deadline. Only one thread may sleep on an index at a time. A caller
  * that keeps its deadline can call again after -ERESTARTSYS (a signal, a
  * SIGSTOP) and sleep only what is left.
+ *
+ * Timer slack: the sleep ends at most an eighth of its delay (counted from
+ * the call), or the task's timer slack if that is more, after @deadline,
+ * so that the timers of sleepers whose deadlines are close expire in one
+ * interrupt; a realtime or deadline task gets no slack. A poll of seconds
+ * may thus end up to an eighth later, as schedule_timeout() rounds a long
+ * timeout; it never ends before @deadline.
  *
  * %ALERTABLE_SLEEP_FREEZABLE: the freezer may freeze the thread while it
  * sleeps, so that system suspend does not wait for it (a kthread must
@@ -513,12 +587,19 @@ EXPORT_SYMBOL_GPL(alertable_sleep_entry_reset);
  * that sleeps killable must be aborted before it is stopped. A killable
  * sleeper counts in the load average, as uninterruptible ones do.
  *
- * Without %ALERTABLE_SLEEP_KILLABLE the sleep is interruptible: any
- * signal, and kthread_stop() of a sleeping kthread, end it at once.
+ * %ALERTABLE_SLEEP_IDLE: the sleep of schedule_timeout_idle(), for a
+ * kthread that takes no signals: no signal ends it, it does not count in
+ * the load average, and kthread_stop() and kthread_park() end it at once
+ * (-ERESTARTSYS). Before 6.1 a freezable idle sleep is not frozen.
+ *
+ * Without %ALERTABLE_SLEEP_KILLABLE or %ALERTABLE_SLEEP_IDLE the sleep is
+ * interruptible: any signal, and kthread_stop() or kthread_park() of a
+ * sleeping kthread, end it at once.
  *
  * Context: Process context; may sleep.
  * Return: as alertable_sleep_sleep(), and -EINVAL, changing nothing, for
- * an unknown bit in @flags.
+ * an unknown bit in @flags or both %ALERTABLE_SLEEP_KILLABLE and
+ * %ALERTABLE_SLEEP_IDLE.
  */
 int alertable_sleep_sleep_until(struct alertable_sleep *as, unsigned int index,
 				ktime_t deadline, unsigned int flags)
@@ -535,16 +616,18 @@ EXPORT_SYMBOL_GPL(alertable_sleep_sleep_until);
  *	waits with no timeout
  *
  * Sleeps interruptibly until @msecs have passed by ktime_get(), the index is
- * aborted, the instance is destroyed, or a signal arrives. kthread_stop() on a
- * sleeping kthread ends the sleep at once. Only one thread may sleep on an
- * index at a time.
+ * aborted, the instance is destroyed, or a signal arrives. kthread_stop() or
+ * kthread_park() of a sleeping kthread ends the sleep at once. Only one
+ * thread may sleep on an index at a time. The sleep ends at most an eighth
+ * of @msecs late (see alertable_sleep_sleep_until()), never early.
  *
  * Context: Process context; may sleep.
  * Return:
  * * %0 - the whole delay elapsed and the index was not aborted
  * * %-ECANCELED - the index was aborted before or during the sleep, and not
  *   reset since
- * * %-ERESTARTSYS - a signal, or kthread_stop(), ended the sleep
+ * * %-ERESTARTSYS - a signal, kthread_stop() or kthread_park() ended the
+ *   sleep
  * * %-EBUSY - another thread is sleeping on @index; it is not disturbed.
  *   An aborted index answers -ECANCELED first, sleeper or not
  * * %-ESHUTDOWN - the instance is being destroyed; do not call again
@@ -613,34 +696,49 @@ EXPORT_SYMBOL_GPL(alertable_sleep_abort);
 
 /**
  * alertable_sleep_abort_all() - abort every index of an instance
- * @as: the instance; NULL and error pointers are ignored
+ * @as: the instance
  *
- * Does alertable_sleep_abort() on each index, in O(event_count). Does
- * nothing if @as is being destroyed. Traced as one alertable_sleep_abort
- * event per sleeper it woke, so that tracing costs in proportion to the
- * sleepers, not to event_count. Measured under QEMU TCG (2 vCPUs, Debian
- * 6.1), in hard IRQ with interrupts off, 65,536 indices took 1.7 ms with
- * no sleeper and 2.1 ms with 16, with tracing off; 1.8 ms and 2.5 ms with
- * the alertable_sleep events on.
+ * Does alertable_sleep_abort() on each index: O(event_count), and one
+ * wake-up per sleeper. Traced as one alertable_sleep_abort event per
+ * sleeper it woke, so that tracing costs in proportion to the sleepers.
  *
- * Context: Any context, as alertable_sleep_abort().
+ * Context: Any context but NMI, except on PREEMPT_RT, where it must be
+ * preemptible (process context, a threaded IRQ handler, a timer_list or
+ * soft hrtimer callback, under a spinlock_t) and refuses to run where
+ * nothing can preempt it (hard IRQ, a raw spinlock held, interrupts or
+ * preemption off): there the cost of the scan and of waking every sleeper
+ * would add to every other task's latency, which is why complete_all()
+ * is not allowed in hard IRQ on PREEMPT_RT either. Elsewhere a call in
+ * hard IRQ runs with interrupts off for the whole scan; make bench
+ * measures it (a few milliseconds for 65536 indices under QEMU TCG).
+ * Return: 0; -EPERM, doing nothing, on PREEMPT_RT where it must not run;
+ * -ESHUTDOWN, doing nothing, if @as is being destroyed (which ends every
+ * sleep anyway); -EINVAL if @as is NULL or an error pointer.
  */
-void alertable_sleep_abort_all(struct alertable_sleep *as)
+int alertable_sleep_abort_all(struct alertable_sleep *as)
 {
 	unsigned int i;
 
 	if (IS_ERR_OR_NULL(as))
-		return;
+		return -EINVAL;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible()) {
+		pr_warn_once("abort_all() from a context that cannot be preempted, refused on PREEMPT_RT (%pS)\n",
+			     (void *)_RET_IP_);
+		return -EPERM;
+	}
 
 	rcu_read_lock();
-	if (!READ_ONCE(as->closing)) {
-		for (i = 0; i < as->event_count; i++) {
-			stat_inc(as, AS_STAT_ABORTS);
-			if (entry_signal(&as->entries[i], AS_ABORTED))
-				trace_alertable_sleep_abort(as->id, i, true);
-		}
+	if (READ_ONCE(as->closing)) {
+		rcu_read_unlock();
+		return -ESHUTDOWN;
+	}
+	for (i = 0; i < as->event_count; i++) {
+		stat_inc(as, AS_STAT_ABORTS);
+		if (entry_signal(&as->entries[i], AS_ABORTED))
+			trace_alertable_sleep_abort(as->id, i, true);
 	}
 	rcu_read_unlock();
+	return 0;
 }
 EXPORT_SYMBOL_GPL(alertable_sleep_abort_all);
 
@@ -762,17 +860,17 @@ static int state_show(struct seq_file *m, void *v)
 {
 	struct alertable_sleep *as = m->private;
 	struct alertable_sleep_entry *e = v;
-	int state;
+	unsigned long state;
 
 	if (v == SEQ_START_TOKEN) {
 		state_show_header(m, as);
 		return 0;
 	}
-	state = atomic_read(&e->state);
+	state = atomic_long_read(&e->state);
 	seq_printf(m, "%td", e - as->entries);
 	if (!state)
 		seq_puts(m, " idle");
-	if (state & AS_SLEEPING)
+	if (entry_owner(state))
 		seq_puts(m, " sleeping");
 	if (state & AS_ABORTED)
 		seq_puts(m, " aborted");
@@ -887,15 +985,15 @@ void alertable_sleep_destroy(struct alertable_sleep *as)
 
 	/*
 	 * The owners were woken; entry_release() wakes us as they leave. The
-	 * acquire pairs with the fully ordered fetch_andnot() of the release:
-	 * once SLEEPING reads clear, the owner's last access to the entry
-	 * happened before, and the entry may be freed.
+	 * acquire pairs with the fully ordered fetch_and() of the release:
+	 * once the owner reads clear, its last access to the entry happened
+	 * before, and the entry may be freed.
 	 */
 	for (i = 0; i < as->event_count; i++) {
 		struct alertable_sleep_entry *e = &as->entries[i];
 
 		wait_var_event(&e->state,
-			       !(atomic_read_acquire(&e->state) & AS_SLEEPING));
+			       !entry_owner(atomic_long_read_acquire(&e->state)));
 	}
 
 	free_percpu(as->stats);

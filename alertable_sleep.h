@@ -22,23 +22,28 @@
 #include <linux/bits.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
-#include <linux/rcuwait.h>
 
 struct device;
 struct alertable_sleep;
 
 /**
  * struct alertable_sleep_entry - an alertable delay for one sleeper at a time
- * @wait: the one task that may sleep on the entry
- * @state: sleeping and aborted bits, changed only by the functions below
+ * @state: the sleeper's task_struct pointer, or 0, and the state bits;
+ *	changed only by the functions below
  *
  * Embed it in the object whose thread sleeps and set it up with
- * alertable_sleep_entry_init(). 16 bytes on 64-bit. The embedder keeps it
- * alive while a sleep or an abort may use it, as for a struct completion.
+ * alertable_sleep_entry_init(), or define it with
+ * DEFINE_ALERTABLE_SLEEP_ENTRY(). One word: 8 bytes on 64-bit, 4 on 32-bit.
+ *
+ * Lifetime, as for a struct completion: every call touches the entry in
+ * one atomic read-modify-write of @state and never after it, so an abort
+ * that a sleep returned -ECANCELED for is done with the entry, even if it
+ * has not returned yet: its wake-up uses the task, not the entry. The
+ * entry may be freed, or the stack frame that holds it left, once no sleep
+ * is in progress on it and no abort or reset can start on it any more.
  */
 struct alertable_sleep_entry {
-	struct rcuwait wait;
-	atomic_t state;
+	atomic_long_t state;
 };
 
 /**
@@ -46,11 +51,10 @@ struct alertable_sleep_entry {
  *
  * The state alertable_sleep_entry_init() sets, for an entry embedded in an
  * object that is initialized statically or on the stack. An entry holds no
- * pointer to itself and rcuwait has no lockdep map, so the initializer
- * needs no name and, unlike DECLARE_COMPLETION(), has no _ONSTACK form.
+ * pointer to itself and has no lockdep map, so the initializer needs no
+ * name and, unlike DECLARE_COMPLETION(), has no _ONSTACK form.
  */
-#define ALERTABLE_SLEEP_ENTRY_INIT					\
-	{ .wait = __RCUWAIT_INITIALIZER(wait), .state = ATOMIC_INIT(0) }
+#define ALERTABLE_SLEEP_ENTRY_INIT	{ .state = ATOMIC_LONG_INIT(0) }
 
 /**
  * DEFINE_ALERTABLE_SLEEP_ENTRY() - define an entry ready to use
@@ -70,8 +74,7 @@ struct alertable_sleep_entry {
  */
 static inline void alertable_sleep_entry_init(struct alertable_sleep_entry *e)
 {
-	rcuwait_init(&e->wait);
-	atomic_set(&e->state, 0);
+	atomic_long_set(&e->state, 0);
 }
 
 int alertable_sleep_entry_sleep(struct alertable_sleep_entry *e,
@@ -92,6 +95,11 @@ int alertable_sleep_entry_reset(struct alertable_sleep_entry *e);
 #define ALERTABLE_SLEEP_FREEZABLE	BIT(0)
 /* Only a fatal signal ends the sleep; not SIGSTOP, not kthread_stop(). */
 #define ALERTABLE_SLEEP_KILLABLE	BIT(1)
+/*
+ * TASK_IDLE: no signal ends the sleep and it does not count in the load
+ * average; kthread_stop() and kthread_park() still end it.
+ */
+#define ALERTABLE_SLEEP_IDLE		BIT(2)
 
 struct alertable_sleep *alertable_sleep_create(unsigned int event_count);
 struct alertable_sleep *devm_alertable_sleep_create(struct device *dev,
@@ -110,7 +118,7 @@ int alertable_sleep_sleep_until(struct alertable_sleep *as, unsigned int index,
 int alertable_sleep_sleep_freezable(struct alertable_sleep *as,
 				    unsigned int index, unsigned int msecs);
 int alertable_sleep_abort(struct alertable_sleep *as, unsigned int index);
-void alertable_sleep_abort_all(struct alertable_sleep *as);
+int alertable_sleep_abort_all(struct alertable_sleep *as);
 int alertable_sleep_reset_for_reuse(struct alertable_sleep *as,
 				    unsigned int index);
 
