@@ -85,10 +85,12 @@ enum as_kind {
 	AS_SLEEP,		/* alertable_sleep_sleep() */
 	AS_FREEZABLE,		/* alertable_sleep_sleep_freezable() */
 	AS_KILLABLE,		/* alertable_sleep_sleep_until(), KILLABLE */
+	AS_IDLE,		/* alertable_sleep_sleep_until(), IDLE */
 	AS_ENTRY,		/* alertable_sleep_entry_sleep() on ->entry */
 };
 
 struct as_ctx;
+struct as_race;
 
 /* A kthread of a case, with what it saw. */
 struct as_thread {
@@ -99,6 +101,7 @@ struct as_thread {
 	struct alertable_sleep *as;
 	unsigned int index;
 	struct alertable_sleep_entry *entry;	/* of AS_ENTRY */
+	struct as_race *race;	/* of as_race_aborter_fn() */
 	unsigned int msecs;
 	enum as_kind kind;
 	int sig;		/* a signal to allow besides SIGUSR2, or 0 */
@@ -283,11 +286,16 @@ static struct as_thread *as_thread_new(struct kunit *test,
 	return t;
 }
 
-/* A killable sleep ends on SIGKILL only, so that is the guard's signal. */
+/*
+ * A killable sleep ends on SIGKILL only, so that is the guard's signal; an
+ * idle one on no signal, so its guard aborts the instance.
+ */
 static void as_thread_kind(struct as_thread *t, enum as_kind kind)
 {
 	t->kind = kind;
 	t->guard.sig = kind == AS_KILLABLE ? SIGKILL : SIGUSR2;
+	if (kind == AS_IDLE)
+		t->guard.as = t->as;
 }
 
 static int as_do_sleep(struct as_thread *t)
@@ -299,9 +307,12 @@ static int as_do_sleep(struct as_thread *t)
 		return alertable_sleep_sleep_freezable(t->as, t->index,
 						       t->msecs);
 	case AS_KILLABLE:
+	case AS_IDLE:
 		deadline = t->msecs == ALERTABLE_SLEEP_INFINITE ? KTIME_MAX :
 			   ktime_add_ms(ktime_get(), t->msecs);
 		return alertable_sleep_sleep_until(t->as, t->index, deadline,
+						   t->kind == AS_IDLE ?
+						   ALERTABLE_SLEEP_IDLE :
 						   ALERTABLE_SLEEP_KILLABLE);
 	case AS_ENTRY:
 		return alertable_sleep_entry_sleep(t->entry, t->msecs);
@@ -548,8 +559,9 @@ static void null_instance(struct kunit *test)
 			0U);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_event_count(ERR_PTR(-ENOMEM)),
 			0U);
-	alertable_sleep_abort_all(NULL);
-	alertable_sleep_abort_all(ERR_PTR(-ENOMEM));
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort_all(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort_all(ERR_PTR(-ENOMEM)),
+			-EINVAL);
 	alertable_sleep_destroy(NULL);
 	alertable_sleep_destroy(ERR_PTR(-EINVAL));
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 0, 0), 0);
@@ -657,12 +669,18 @@ static void sleep_until_past_deadline(struct kunit *test)
 }
 
 /*
- * An unknown flag: -EINVAL at once, before anything else is looked at, and
- * nothing changed: the index is not claimed, an abort stays.
+ * An unknown flag, or KILLABLE with IDLE (two task states): -EINVAL at
+ * once, before anything else is looked at, and nothing changed: the index
+ * is not claimed, an abort stays.
  */
 static void sleep_until_bad_flags(struct kunit *test)
 {
-	static const unsigned int bad[] = { BIT(2), BIT(31), UINT_MAX };
+	static const unsigned int bad[] = {
+		BIT(3), BIT(31), UINT_MAX,
+		ALERTABLE_SLEEP_KILLABLE | ALERTABLE_SLEEP_IDLE,
+		ALERTABLE_SLEEP_KILLABLE | ALERTABLE_SLEEP_IDLE |
+		ALERTABLE_SLEEP_FREEZABLE,
+	};
 	struct as_ctx *ctx = test->priv;
 	ktime_t start = ktime_get();
 	ktime_t later = ktime_add_ms(start, AS_TEST_LONG_MS);
@@ -685,7 +703,7 @@ static void sleep_until_bad_flags(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 4), 0);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep_until(ctx->as, 4, KTIME_MAX,
-							  BIT(2)),
+							  BIT(3)),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 4, 0), -ECANCELED);
 }
@@ -704,6 +722,7 @@ static const struct as_msecs_param as_abort_first_params[] = {
 	{ "INFINITE", ALERTABLE_SLEEP_INFINITE },
 	{ "freezable, 10 s", AS_TEST_LONG_MS, AS_FREEZABLE },
 	{ "killable, INFINITE", ALERTABLE_SLEEP_INFINITE, AS_KILLABLE },
+	{ "idle, INFINITE", ALERTABLE_SLEEP_INFINITE, AS_IDLE },
 };
 
 static void as_msecs_desc(const struct as_msecs_param *p, char *desc)
@@ -1003,8 +1022,7 @@ static enum hrtimer_restart as_timer_abort_fn(struct hrtimer *timer)
 		raw_spin_unlock(&as_test_raw_lock);
 		ctx->timer_ret = 0;
 	} else if (ctx->timer_all) {
-		alertable_sleep_abort_all(ctx->timer_as);
-		ctx->timer_ret = 0;
+		ctx->timer_ret = alertable_sleep_abort_all(ctx->timer_as);
 	} else {
 		ctx->timer_ret = alertable_sleep_abort(ctx->timer_as,
 						       ctx->timer_index);
@@ -1041,6 +1059,8 @@ static void abort_from_hardirq(struct kunit *test)
 	ktime_t start;
 	int ret;
 
+	if (p->all && IS_ENABLED(CONFIG_PREEMPT_RT))
+		kunit_skip(test, "abort_all() refuses hard IRQ on PREEMPT_RT");
 	as_timer_setup(test, as_timer_abort_fn);
 	ctx->timer_as = ctx->as;
 	ctx->timer_all = p->all;
@@ -1064,7 +1084,8 @@ static void abort_from_hardirq(struct kunit *test)
 
 /*
  * abort_all() ends 16 sleepers on 16 indices and marks every index; from
- * under a raw spinlock with IRQs off, as the contract allows.
+ * under a raw spinlock with IRQs off, as the contract allows, but on
+ * PREEMPT_RT, which refuses it there (and then it is called preemptible).
  */
 static void abort_all_many_sleepers(struct kunit *test)
 {
@@ -1073,6 +1094,7 @@ static void abort_all_many_sleepers(struct kunit *test)
 	unsigned long flags;
 	unsigned int i;
 	ktime_t start;
+	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(t); i++)
 		t[i] = as_sleeper_on(test, ctx->as, i,
@@ -1086,8 +1108,13 @@ static void abort_all_many_sleepers(struct kunit *test)
 
 	start = ktime_get();
 	raw_spin_lock_irqsave(&as_test_raw_lock, flags);
-	alertable_sleep_abort_all(ctx->as);
+	ret = alertable_sleep_abort_all(ctx->as);
 	raw_spin_unlock_irqrestore(&as_test_raw_lock, flags);
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		KUNIT_EXPECT_EQ(test, ret, -EPERM);
+		ret = alertable_sleep_abort_all(ctx->as);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
 
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		KUNIT_ASSERT_TRUE_MSG(test, as_wait_done(t[i]),
@@ -1333,6 +1360,7 @@ static const struct as_msecs_param as_stop_params[] = {
 	{ "10 s", AS_TEST_LONG_MS },
 	{ "INFINITE", ALERTABLE_SLEEP_INFINITE },
 	{ "freezable, INFINITE", ALERTABLE_SLEEP_INFINITE, AS_FREEZABLE },
+	{ "idle, INFINITE", ALERTABLE_SLEEP_INFINITE, AS_IDLE },
 };
 
 KUNIT_ARRAY_PARAM(as_stop, as_stop_params, as_msecs_desc);
@@ -1363,6 +1391,191 @@ static void kthread_stop_ends_sleep(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->ret, -ERESTARTSYS);
 	KUNIT_EXPECT_LT(test, ms, AS_TEST_PROMPT_MS);
 	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 21, 10), 0);
+}
+
+/*
+ * An idle sleep (TASK_IDLE, for kthreads that take no signals): no signal
+ * ends it, not even SIGKILL, and it does not count in the load average;
+ * an abort ends it at once.
+ */
+static void idle_ignores_signals(struct kunit *test)
+{
+	struct as_ctx *ctx = test->priv;
+	struct as_thread *t;
+	unsigned int state;
+	ktime_t start;
+
+	t = as_thread_new(test, as_sleeper_fn, ctx->as, 22, AS_TEST_LONG_MS, -1);
+	t->sig = SIGUSR1;
+	as_thread_kind(t, AS_IDLE);
+	wake_up_process(t->task);
+	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
+			      "not asleep, returned %d", t->ret);
+
+	KUNIT_EXPECT_EQ(test, send_sig(SIGUSR1, t->task, 1), 0);
+	KUNIT_EXPECT_EQ(test, send_sig(SIGKILL, t->task, 1), 0);
+	msleep(AS_TEST_QUIET_MS);
+	KUNIT_EXPECT_TRUE_MSG(test, as_still_sleeping(t),
+			      "a signal ended the idle sleep with %d", t->ret);
+	/* TASK_NOLOAD is what keeps the load average from counting it. */
+	state = READ_ONCE(t->task->__state);
+	KUNIT_EXPECT_EQ_MSG(test, state & TASK_IDLE, TASK_IDLE,
+			    "task state %#x", state);
+
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, alertable_sleep_abort(ctx->as, 22), 0);
+	KUNIT_ASSERT_TRUE(test, as_wait_done(t));
+	KUNIT_EXPECT_EQ(test, t->ret, -ECANCELED);
+	KUNIT_EXPECT_LT(test, ktime_ms_delta(t->end, start), AS_TEST_PROMPT_MS);
+}
+
+/*
+ * A kthread loop that sleeps once, parks when told to, and then waits to
+ * be stopped; probed: whether it was told to park when its sleep ended.
+ */
+static int as_parkable_fn(void *data)
+{
+	struct as_thread *t = data;
+
+	allow_signal(t->guard.sig);
+	complete(&t->started);
+	t->ret = as_do_sleep(t);
+	t->end = ktime_get();
+	t->probed = kthread_should_park();
+	complete(&t->done);
+	while (!kthread_should_stop()) {
+		if (kthread_should_park()) {
+			kthread_parkme();
+			continue;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop() && !kthread_should_park())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+/*
+ * kthread_park() of a sleeping kthread ends its sleep at once, as
+ * kthread_stop() does (-ERESTARTSYS), so that parking does not wait for
+ * the deadline; the index is left free and not aborted. The sleeps are
+ * kthread_stop_ends_sleep()'s.
+ */
+static void kthread_park_ends_sleep(struct kunit *test)
+{
+	const struct as_msecs_param *p = test->param_value;
+	struct as_ctx *ctx = test->priv;
+	struct as_thread *t;
+	ktime_t start;
+	int ret;
+
+	t = as_thread_new(test, as_parkable_fn, ctx->as, 23, p->msecs, -1);
+	as_thread_kind(t, p->kind);
+	wake_up_process(t->task);
+	KUNIT_ASSERT_TRUE_MSG(test, as_wait_sleeping(t),
+			      "not asleep, returned %d", t->ret);
+
+	as_guard_arm(&t->guard, AS_TEST_WATCHDOG_MS);
+	start = ktime_get();
+	ret = kthread_park(t->task);
+	KUNIT_EXPECT_FALSE_MSG(test, as_guard_disarm(&t->guard),
+			       "kthread_park() did not end the sleep");
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_LT(test, as_ms_since(start), AS_TEST_PROMPT_MS);
+	KUNIT_ASSERT_TRUE(test, completion_done(&t->done));
+	KUNIT_EXPECT_EQ(test, t->ret, -ERESTARTSYS);
+	KUNIT_EXPECT_TRUE(test, t->probed);
+	kthread_unpark(t->task);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_reset_for_reuse(ctx->as, 23), 0);
+	KUNIT_EXPECT_EQ(test, alertable_sleep_sleep(ctx->as, 23, 1), 0);
+}
+
+/* One round of abort_races_deadline: an entry of its own, and a verdict. */
+struct as_race {
+	struct alertable_sleep_entry *e;
+	unsigned int delay_us;		/* of the abort, after the sleep began */
+	atomic_t phase;			/* 1: sleeping, 2: aborted */
+	int ret;
+};
+
+static int as_race_aborter_fn(void *data)
+{
+	struct as_thread *t = data;
+	struct as_race *r = t->race;
+
+	complete(&t->started);
+	while (atomic_read(&r->phase) < 1 && !kthread_should_stop())
+		cpu_relax();
+	udelay(r->delay_us);
+	alertable_sleep_entry_abort(r->e);
+	atomic_set(&r->phase, 2);
+	complete(&t->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+#define AS_RACE_ROUNDS		200
+#define AS_RACE_SLEEP_MS	2
+
+/*
+ * On two CPUs: an abort lands around the deadline of a sleep, at random,
+ * and the sleeper frees the entry as soon as its sleep returned -ECANCELED,
+ * as a caller may: the abort was done with the entry by then (KASAN, on in
+ * .kunitconfig, reports any later access). A sleep that timed out first
+ * waits for the abort before freeing, which is the caller's part.
+ */
+static void abort_races_deadline(struct kunit *test)
+{
+	struct as_ctx *ctx = test->priv;
+	unsigned int round, canceled = 0, timed_out = 0;
+	int here, there;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	here = raw_smp_processor_id();
+	there = cpumask_any_but(cpu_online_mask, here);
+
+	for (round = 0; round < AS_RACE_ROUNDS; round++) {
+		struct as_race *r = kzalloc_obj(*r, GFP_KERNEL);
+		struct as_thread *a;
+
+		KUNIT_ASSERT_NOT_NULL(test, r);
+		r->e = kzalloc_obj(*r->e, GFP_KERNEL);
+		if (!r->e)
+			kfree(r);
+		KUNIT_ASSERT_NOT_NULL(test, r->e);
+		alertable_sleep_entry_init(r->e);
+		r->delay_us = AS_RACE_SLEEP_MS * 1000 - 500 +
+			      get_random_u32_below(1000);
+
+		a = as_thread_new(test, as_race_aborter_fn, ctx->as, 24, 0,
+				  there);
+		a->race = r;
+		wake_up_process(a->task);
+		wait_for_completion(&a->started);
+
+		atomic_set(&r->phase, 1);
+		r->ret = alertable_sleep_entry_sleep(r->e, AS_RACE_SLEEP_MS);
+		if (r->ret == -ECANCELED) {
+			kfree(r->e);
+			canceled++;
+		} else {
+			if (r->ret == 0)
+				timed_out++;
+			wait_for_completion(&a->done);
+			kfree(r->e);
+		}
+		KUNIT_EXPECT_TRUE_MSG(test, r->ret == 0 || r->ret == -ECANCELED,
+				      "round %u: %d", round, r->ret);
+		/* An abort past its RMW may still be waking us: let it end. */
+		as_thread_stop(a);
+		kfree(r);
+	}
+	kunit_info(test, "%u rounds: %u aborted, %u timed out first\n",
+		   AS_RACE_ROUNDS, canceled, timed_out);
+	KUNIT_EXPECT_EQ(test, canceled + timed_out, AS_RACE_ROUNDS);
 }
 
 /* Stress: sleepers, aborters, a resetter and an IRQ aborter, at random. */
@@ -1578,7 +1791,10 @@ static struct kunit_case alertable_sleep_contexts_cases[] = {
 	KUNIT_CASE(killable_ignores_signal_and_stop),
 	KUNIT_CASE(sleep_until_restart),
 	KUNIT_CASE_PARAM(kthread_stop_ends_sleep, as_stop_gen_params),
+	KUNIT_CASE(idle_ignores_signals),
+	KUNIT_CASE_PARAM(kthread_park_ends_sleep, as_stop_gen_params),
 	KUNIT_CASE(abort_and_signal_together),
+	KUNIT_CASE(abort_races_deadline),
 	KUNIT_CASE(random_stress),
 	{}
 };
@@ -2005,8 +2221,7 @@ static void entry_initializer(struct kunit *test)
 
 	memset(&e, 0xa5, sizeof(e));
 	e = (struct alertable_sleep_entry)ALERTABLE_SLEEP_ENTRY_INIT;
-	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(e.wait.task), NULL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&e.state), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&e.state), 0);
 	start = ktime_get();
 	KUNIT_EXPECT_EQ(test, alertable_sleep_entry_sleep(&e, 20), 0);
 	KUNIT_EXPECT_GE(test, ktime_us_delta(ktime_get(), start), 20000);

@@ -12,7 +12,9 @@
  * spinlock_t and a raw_spinlock_t, hard IRQ by an hrtimer and by an
  * irq_work, softirq by an hrtimer and by a timer_list), PREEMPT_RT
  * included; a reset from hard IRQ; kthread_stop() of a sleeping kthread;
- * and that destroy waits for the sleepers it woke.
+ * that destroy waits for the sleepers it woke; and that an abort is done
+ * with an entry once the sleep it ended has returned (a kprobe holds the
+ * abort, a hardware watchpoint sees any later access).
  *
  * Every check runs in module_init, which prints a KTAP document (see
  * as_test.h): one result per check, SKIP where the machine cannot run it.
@@ -33,17 +35,22 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/hrtimer.h>
+#include <linux/hw_breakpoint.h>
 #include <linux/interrupt.h>
 #include <linux/irq_work.h>
 #include <linux/jiffies.h>
+#include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/perf_event.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/timer.h>
 
 #include "alertable_sleep.h"
@@ -194,8 +201,7 @@ static void remote_run(struct remote *r)
 		r->ret = alertable_sleep_abort(r->as, 0);
 		break;
 	case OP_ABORT_ALL:
-		alertable_sleep_abort_all(r->as);
-		r->ret = 0;
+		r->ret = alertable_sleep_abort_all(r->as);
 		break;
 	case OP_RESET:
 		r->ret = alertable_sleep_reset_for_reuse(r->as, 0);
@@ -310,13 +316,23 @@ static bool remote_context_ok(const struct remote *r)
 	return false;
 }
 
+/*
+ * Whether @c is abort_all() where PREEMPT_RT refuses it: in hard IRQ, where
+ * nothing could preempt its scan and its wake-ups.
+ */
+static bool context_refused(const struct context_case *c)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && c->op == OP_ABORT_ALL &&
+	       c->ctx == CTX_HARD_HRTIMER;
+}
+
 static void check_context(const struct context_case *c)
 {
 	struct task_struct *t = NULL;
 	struct alertable_sleep *as;
 	struct remote *r;
 	struct sleeper s = { };
-	bool fired, woke, others = true, inside_after = false;
+	bool fired, woke, others = true, inside_after = false, refused;
 	unsigned int i;
 	int after = 1;
 	s64 late = -1;
@@ -367,14 +383,31 @@ static void check_context(const struct context_case *c)
 		after = alertable_sleep_sleep(as, 1, 0);
 		alertable_sleep_abort(as, 0);
 	}
+	refused = context_refused(c);
+	if (refused) {
+		/* Refused, it changed nothing: the sleeper sleeps on. */
+		inside_after = alertable_sleep_reset_for_reuse(as, 0) == -EBUSY;
+		for (i = 1; i < 4; i++)
+			others &= alertable_sleep_reset_for_reuse(as, i) == 0 &&
+				  alertable_sleep_sleep(as, i, 0) == 0;
+		alertable_sleep_abort(as, 0);
+	}
 	woke = sleeper_wait(&s);
 	if (woke)
 		late = ktime_ms_delta(s.returned, r->when);
-	if (c->op == OP_ABORT_ALL)
+	if (c->op == OP_ABORT_ALL && !refused)
 		for (i = 1; i < 4; i++)
 			others &= alertable_sleep_sleep(as, i, 0) == -ECANCELED;
 
-	if (c->op == OP_RESET)
+	if (refused)
+		ktap_result(c->name,
+			    r->saw_sleeper && fired && remote_context_ok(r) &&
+			    r->cpu == 1 && r->ret == -EPERM && inside_after &&
+			    others && woke && s.ret == -ECANCELED,
+			    "PREEMPT_RT: saw sleeper %d; fired %d on CPU %d (hardirq %d), gave %d (want -EPERM); sleeper inside after %d; other indices untouched %d; sleeper %d",
+			    r->saw_sleeper, fired, r->cpu, r->hardirq, r->ret,
+			    inside_after, others, s.ret);
+	else if (c->op == OP_RESET)
 		ktap_result(c->name,
 			    r->saw_sleeper && fired &&
 			    remote_context_ok(r) && r->cpu == 1 &&
@@ -638,6 +671,550 @@ static void check_destroy(const char *name)
 	kfree(d);
 }
 
+/* --- an abort is done with the entry once the sleep has returned ------- */
+
+/*
+ * The lifetime rule of struct alertable_sleep_entry (alertable_sleep.h):
+ * once a sleep has returned -ECANCELED, the abort it saw no longer touches
+ * the entry, even if that abort has not returned yet, so the sleeper may
+ * free the entry, or leave the stack frame that holds it, at once.
+ *
+ * The abort is caught in the act. A kprobe on every wake-up an abort may
+ * call after it has published the abort (rcuwait_wake_up() of the core
+ * before the entry became one word, wake_up_process(), try_to_wake_up())
+ * holds the aborter on CPU 0 in its pre-handler, the first time one is
+ * called in the abort for the sleeper (its task, or a pointer into the
+ * entry), until the sleeper on CPU 1 has returned: the sleeper's own
+ * timer ends its sleep LT_SLEEP_MS after it began, and it finds the abort.
+ * From then on until the abort has returned, a hardware watchpoint (read
+ * or write) on each word of the entry counts the accesses, which must be
+ * none. Then the aborter reads the entry on purpose, which must hit, to
+ * show that the watchpoints were live on its CPU, and the entry's bytes
+ * must still be what the sleeper left.
+ *
+ * The entry is on the sleeper's stack in every other round, as users have
+ * it, and kmalloc()ed in the others. In the first half of the rounds the
+ * sleeper leaves the bytes as the sleep left them; in the second it fills
+ * them with 0x6b, as slab poisons freed memory. Poisoned rounds run only
+ * if the first half found nothing: an abort that read a poisoned task
+ * pointer would crash, and scripts/vm.sh boots with oops=panic, so the
+ * run would end before this report.
+ *
+ * A round in which the abort was not held after its state change (the
+ * sleep returned before the abort, or the sleeper did not return within
+ * LT_HOLD_MS) shows nothing and is run again, up to LT_ATTEMPTS rounds.
+ *
+ * x86 only: an x86 data watchpoint traps after the access, and the
+ * handler just counts it; arm64's traps before it and is stepped over
+ * only for perf's own handler, so one with a handler of its own would trap
+ * again at once.
+ */
+#define LT_ROUNDS	12
+#define LT_ATTEMPTS	(3 * LT_ROUNDS)
+#define LT_SLEEP_MS	100U
+#define LT_ABORT_US	10000	/* the abort, after the sleep began */
+#define LT_HOLD_MS	2000U
+#define LT_POISON	0x6b
+#define LT_WORDS	DIV_ROUND_UP(sizeof(struct alertable_sleep_entry), \
+				     sizeof(long))
+#define LT_MAX_WORDS	4	/* debug registers of an x86 CPU */
+static_assert(LT_WORDS <= LT_MAX_WORDS);
+
+enum lt_phase {
+	LT_QUIET,	/* the sleep has not returned: accesses are expected */
+	LT_ARMED,	/* it returned -ECANCELED: any access is a failure */
+	LT_CONTROL,	/* the aborter reads the entry on purpose */
+	LT_DONE,
+};
+
+struct lt_round {
+	bool on_stack;
+	bool poison;
+	bool run;			/* set before go: both threads may start */
+	struct alertable_sleep_entry *heap;	/* kmalloc()ed, or NULL */
+	struct alertable_sleep_entry *e;	/* set by the sleeper */
+	struct task_struct *sleeper;
+	struct task_struct *aborter;
+	struct completion ready;	/* e is set */
+	struct completion go;
+	struct completion slept;	/* the sleep has returned, or not run */
+	struct completion aborted;	/* the abort has returned, or not run */
+	struct completion leave;	/* the sleeper may leave its frame */
+	/* the sleeper's */
+	int ret;
+	ktime_t began;
+	ktime_t returned;
+	bool sleep_returned;		/* release: ret, returned, left */
+	u8 left[sizeof(struct alertable_sleep_entry)];
+	/* the aborter's */
+	bool saw_owner;
+	bool probe_armed;		/* inside alertable_sleep_entry_abort() */
+	/* the kprobe's, in the aborter */
+	bool held;
+	bool hold_gave_up;
+	const char *held_in;
+	ktime_t held_at;
+	/* the watchpoints' */
+	int phase;
+	atomic_t hits;
+	atomic_t control_hits;
+	unsigned long first_ip;
+	int first_cpu;
+	bool first_by_aborter;
+};
+
+/* The round in progress, for the handlers; NULL between rounds. */
+static struct lt_round *lt_cur;
+/* A word that a first watchpoint shows the machine has them. */
+static unsigned long lt_probe_word;
+static atomic_t lt_probe_word_hits;
+
+static struct kprobe lt_kprobes[] = {
+	{ .symbol_name = "rcuwait_wake_up" },
+	{ .symbol_name = "wake_up_process" },
+	{ .symbol_name = "try_to_wake_up" },
+};
+
+/* Whether the sleep has returned; its results may be read once it has. */
+static bool lt_sleep_returned(struct lt_round *r)
+{
+	/* Acquire: pairs with the sleeper's release of its results. */
+	return smp_load_acquire(&r->sleep_returned);
+}
+
+/*
+ * Whether a probed call wakes the sleeper: its first argument is the
+ * sleeper's task (wake_up_process(), try_to_wake_up()) or points into the
+ * entry (rcuwait_wake_up()). An interrupt on CPU 0 that wakes another task
+ * while the aborter is current is let through.
+ */
+static bool lt_wakes_sleeper(const struct lt_round *r, struct pt_regs *regs)
+{
+	unsigned long arg = regs_get_kernel_argument(regs, 0);
+	unsigned long e = (unsigned long)r->e;
+
+	return arg == (unsigned long)r->sleeper ||
+	       (arg >= e && arg < e + sizeof(*r->e));
+}
+
+/*
+ * In every caller of the probed wake-ups; acts only in the aborter, inside
+ * alertable_sleep_entry_abort(), on the first wake-up of the sleeper.
+ * Preemption is off here (and interrupts, for an int3 kprobe): the wait is
+ * bounded.
+ */
+static int lt_kprobe_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	/* Acquire: pairs with the controller's release of the round. */
+	struct lt_round *r = smp_load_acquire(&lt_cur);
+	ktime_t end;
+
+	if (!r || current != r->aborter || !READ_ONCE(r->probe_armed) ||
+	    r->held || !lt_wakes_sleeper(r, regs))
+		return 0;
+	r->held = true;
+	r->held_in = p->symbol_name;
+	r->held_at = ktime_get();
+	end = ktime_add_ms(r->held_at, LT_HOLD_MS);
+	while (!lt_sleep_returned(r)) {
+		if (!ktime_before(ktime_get(), end)) {
+			r->hold_gave_up = true;
+			return 0;
+		}
+		cpu_relax();
+	}
+	/*
+	 * -ECANCELED: the abort's state change came before the sleep's end,
+	 * and so before this hold. (A wake-up held before it would have let
+	 * the sleep run out and return 0.)
+	 */
+	if (r->ret == -ECANCELED)
+		WRITE_ONCE(r->phase, LT_ARMED);
+	return 0;
+}
+
+/* On any access to a watched word, on any CPU, after the access. */
+static void lt_watch_hit(struct perf_event *bp, struct perf_sample_data *data,
+			 struct pt_regs *regs)
+{
+	struct lt_round *r;
+
+	if (bp->attr.bp_addr == (unsigned long)&lt_probe_word) {
+		atomic_inc(&lt_probe_word_hits);
+		return;
+	}
+	/* Acquire: pairs with the controller's release of the round. */
+	r = smp_load_acquire(&lt_cur);
+	if (!r)
+		return;
+	switch (READ_ONCE(r->phase)) {
+	case LT_ARMED:
+		if (atomic_inc_return(&r->hits) == 1) {
+			r->first_ip = instruction_pointer(regs);
+			r->first_cpu = raw_smp_processor_id();
+			r->first_by_aborter = current == r->aborter;
+		}
+		break;
+	case LT_CONTROL:
+		if (current == r->aborter)
+			atomic_inc(&r->control_hits);
+		break;
+	}
+}
+
+static struct perf_event * __percpu *lt_watch(unsigned long addr)
+{
+	struct perf_event_attr attr;
+
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = addr;
+	attr.bp_len = sizeof(long) == 8 ? HW_BREAKPOINT_LEN_8 :
+		      HW_BREAKPOINT_LEN_4;
+	attr.bp_type = HW_BREAKPOINT_RW;
+	return register_wide_hw_breakpoint(&attr, lt_watch_hit, NULL);
+}
+
+/*
+ * lt_watch()'s error: 0, or a negative errno. IS_ERR() of a __percpu
+ * pointer does not build where __percpu is a named address space (x86 from
+ * 6.12), so read it as an integer, as the kernel's IS_ERR_PCPU() does.
+ */
+static long lt_watch_err(struct perf_event * __percpu *wp)
+{
+	unsigned long v = (__force unsigned long)wp;
+
+	if (!v)
+		return -ENODEV;
+	return IS_ERR_VALUE(v) ? (long)v : 0;
+}
+
+static int lt_sleeper_fn(void *data)
+{
+	struct lt_round *r = data;
+	struct alertable_sleep_entry stacked;
+	struct alertable_sleep_entry *e = r->on_stack ? &stacked : r->heap;
+
+	alertable_sleep_entry_init(e);
+	r->e = e;
+	complete(&r->ready);
+	if (wait_for_completion_timeout(&r->go,
+					msecs_to_jiffies(AS_TEST_WAIT_MS)) &&
+	    READ_ONCE(r->run)) {
+		r->began = ktime_get();
+		r->ret = alertable_sleep_entry_sleep(e, LT_SLEEP_MS);
+		r->returned = ktime_get();
+		/*
+		 * What an owner may do at once with an entry whose abort it
+		 * saw: reuse the memory. (A sleep that ran out saw none: the
+		 * abort may still come, and the entry must stay valid.)
+		 */
+		if (r->poison && r->ret == -ECANCELED)
+			memset(e, LT_POISON, sizeof(*e));
+		memcpy(r->left, e, sizeof(*e));
+		/* Release: pairs with lt_sleep_returned(). */
+		smp_store_release(&r->sleep_returned, true);
+	}
+	complete(&r->slept);
+	/* The frame keeps the entry until the checks are done. */
+	wait_for_completion_timeout(&r->leave,
+				    msecs_to_jiffies(4 * AS_TEST_WAIT_MS));
+	as_test_wait_for_stop();
+	return 0;
+}
+
+static int lt_aborter_fn(void *data)
+{
+	struct lt_round *r = data;
+	unsigned int i;
+	ktime_t end;
+
+	if (!wait_for_completion_timeout(&r->go,
+					 msecs_to_jiffies(AS_TEST_WAIT_MS)) ||
+	    !READ_ONCE(r->run))
+		goto out;
+	/*
+	 * Only the API shows that the sleeper owns the entry: a reset is
+	 * refused with -EBUSY then, and changes nothing on an entry that is
+	 * not aborted. Then abort well inside the sleep, the sleeper asleep.
+	 */
+	end = ktime_add_ms(ktime_get(), AS_TEST_WAIT_MS);
+	while (!(r->saw_owner = alertable_sleep_entry_reset(r->e) == -EBUSY) &&
+	       !lt_sleep_returned(r) &&
+	       ktime_before(ktime_get(), end))
+		usleep_range(100, 200);
+	usleep_range(LT_ABORT_US, LT_ABORT_US + 1000);
+
+	WRITE_ONCE(r->probe_armed, true);
+	alertable_sleep_entry_abort(r->e);
+	WRITE_ONCE(r->probe_armed, false);
+
+	if (READ_ONCE(r->phase) == LT_ARMED) {
+		WRITE_ONCE(r->phase, LT_CONTROL);
+		for (i = 0; i < LT_WORDS; i++)
+			(void)READ_ONCE(((unsigned long *)r->e)[i]);
+		WRITE_ONCE(r->phase, LT_DONE);
+	}
+out:
+	complete(&r->aborted);
+	as_test_wait_for_stop();
+	return 0;
+}
+
+enum lt_verdict { LT_CLEAN, LT_TOUCHED, LT_UNSEEN, LT_BROKEN };
+
+/* The verdict of a round that ran to its end; says what it saw in @why. */
+static enum lt_verdict lt_judge(struct lt_round *r, char *why, size_t len)
+{
+	int hits = atomic_read(&r->hits);
+	int control = atomic_read(&r->control_hits);
+	bool changed = memcmp(r->e, r->left, sizeof(*r->e));
+
+	if (!r->held) {
+		snprintf(why, len,
+			 "the abort called no probed wake-up (sleeper seen %d; the sleep returned %d after %lld ms)",
+			 r->saw_owner, r->ret,
+			 ktime_ms_delta(r->returned, r->began));
+		return LT_UNSEEN;
+	}
+	if (r->hold_gave_up) {
+		snprintf(why, len,
+			 "the abort was held in %s, but the sleep had not returned %u ms later",
+			 r->held_in, LT_HOLD_MS);
+		return LT_UNSEEN;
+	}
+	if (r->ret != -ECANCELED) {
+		snprintf(why, len,
+			 "the abort was held in %s before it took effect: the sleep returned %d",
+			 r->held_in, r->ret);
+		return LT_UNSEEN;
+	}
+	if (hits || changed) {
+		snprintf(why, len,
+			 "the abort, held in %s for %lld ms until the sleep returned -ECANCELED, read or wrote the entry %d time%s after that, first just before %pS on CPU %d (%s); the entry's bytes were %s",
+			 r->held_in, ktime_ms_delta(r->returned, r->held_at),
+			 hits, hits == 1 ? "" : "s", (void *)r->first_ip,
+			 r->first_cpu,
+			 r->first_by_aborter ? "the aborter" :
+			 "not the aborter", changed ? "CHANGED" : "unchanged");
+		return LT_TOUCHED;
+	}
+	if (control < LT_WORDS) {
+		snprintf(why, len,
+			 "the watchpoints saw %d of the aborter's %zu reads after the abort: not live on its CPU",
+			 control, LT_WORDS);
+		return LT_BROKEN;
+	}
+	return LT_CLEAN;
+}
+
+/* One round; says what it saw in @why. */
+static enum lt_verdict lt_round_run(struct lt_round *r, char *why, size_t len)
+{
+	struct perf_event * __percpu *wp[LT_MAX_WORDS] = { };
+	struct task_struct *st, *at = NULL;
+	enum lt_verdict v = LT_BROKEN;
+	const unsigned long wait = msecs_to_jiffies(AS_TEST_WAIT_MS);
+	bool done = false;
+	unsigned int i;
+
+	init_completion(&r->ready);
+	init_completion(&r->go);
+	init_completion(&r->slept);
+	init_completion(&r->aborted);
+	init_completion(&r->leave);
+	r->ret = 1;
+	if (!r->on_stack) {
+		r->heap = kzalloc_obj(*r->heap, GFP_KERNEL);
+		if (!r->heap) {
+			snprintf(why, len, "cannot allocate the entry");
+			return LT_BROKEN;
+		}
+	}
+	st = kthread_create(lt_sleeper_fn, r, "as_vmtest_lt/s");
+	if (IS_ERR(st)) {
+		snprintf(why, len, "cannot start the sleeper: %pe", st);
+		kfree(r->heap);
+		return LT_BROKEN;
+	}
+	kthread_bind(st, 1);
+	r->sleeper = st;
+	at = kthread_create(lt_aborter_fn, r, "as_vmtest_lt/a");
+	if (IS_ERR(at)) {
+		snprintf(why, len, "cannot start the aborter: %pe", at);
+		at = NULL;
+	} else {
+		kthread_bind(at, 0);
+		r->aborter = at;
+	}
+	wake_up_process(st);
+	if (!at || !wait_for_completion_timeout(&r->ready, wait)) {
+		if (at)
+			snprintf(why, len, "the sleeper did not start");
+		goto out_go;
+	}
+
+	for (i = 0; i < LT_WORDS; i++) {
+		wp[i] = lt_watch((unsigned long)r->e + i * sizeof(long));
+		if (lt_watch_err(wp[i])) {
+			snprintf(why, len, "cannot watch word %u of the entry: %pe",
+				 i, ERR_PTR(lt_watch_err(wp[i])));
+			wp[i] = NULL;
+			goto out_unwatch;
+		}
+	}
+	/* Release: the round is set up before the handlers look at it. */
+	smp_store_release(&lt_cur, r);
+	WRITE_ONCE(r->run, true);
+	complete_all(&r->go);
+	wake_up_process(at);
+	done = wait_for_completion_timeout(&r->aborted,
+					   wait + msecs_to_jiffies(LT_HOLD_MS)) &&
+	       wait_for_completion_timeout(&r->slept, wait);
+	WRITE_ONCE(r->phase, LT_DONE);
+	if (done)
+		v = lt_judge(r, why, len);
+	else
+		snprintf(why, len, "the abort or the sleep did not return in %u ms",
+			 AS_TEST_WAIT_MS);
+
+out_unwatch:
+	for (i = 0; i < LT_WORDS; i++)
+		if (wp[i])
+			unregister_wide_hw_breakpoint(wp[i]);
+	WRITE_ONCE(lt_cur, NULL);
+	/* The kprobe's handler runs with preemption off: it is done after. */
+	synchronize_rcu();
+out_go:
+	complete_all(&r->go);
+	complete(&r->leave);
+	if (at)
+		kthread_stop(at);
+	kthread_stop(st);
+	kfree(r->heap);
+	r->heap = NULL;
+	return v;
+}
+
+/* Whether the machine's watchpoints fire: they need not under emulation. */
+static int lt_watch_works(void)
+{
+	struct perf_event * __percpu *wp = lt_watch((unsigned long)&lt_probe_word);
+
+	if (lt_watch_err(wp))
+		return lt_watch_err(wp);
+	atomic_set(&lt_probe_word_hits, 0);
+	(void)READ_ONCE(lt_probe_word);
+	WRITE_ONCE(lt_probe_word, 1);
+	unregister_wide_hw_breakpoint(wp);
+	return atomic_read(&lt_probe_word_hits) == 2 ? 0 : -ENOENT;
+}
+
+static void check_lifetime(const char *name)
+{
+	unsigned int i, round = 0, attempt, probes = 0, stacked = 0;
+	unsigned int by_deadline = 0, again = 0;
+	s64 hold, hold_min = S64_MAX, hold_max = 0, min_ms, max_ms;
+	s32 min_rem, max_rem;
+	enum lt_verdict v = LT_CLEAN;
+	const char *held_in = NULL;
+	struct lt_round *r = NULL;
+	char why[400] = "";
+	char set[80] = "";
+	int ret = 0;
+
+	if (!two_cpus(name))
+		return;
+	if (!IS_ENABLED(CONFIG_X86)) {
+		ktap_skip(name,
+			  "x86 only: elsewhere a kernel watchpoint with its own handler traps again at once");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(lt_kprobes); i++) {
+		struct kprobe *p = &lt_kprobes[i];
+		const char *sym = p->symbol_name;
+		int err;
+
+		memset(p, 0, sizeof(*p));
+		p->symbol_name = sym;
+		p->pre_handler = lt_kprobe_pre;
+		err = register_kprobe(p);
+		if (err) {
+			ret = err;
+			p->symbol_name = NULL;
+			continue;
+		}
+		probes++;
+		snprintf(set + strlen(set), sizeof(set) - strlen(set), "%s%s",
+			 probes > 1 ? ", " : "", sym);
+	}
+	if (!probes) {
+		ktap_skip(name, "no kprobe on a wake-up: %pe", ERR_PTR(ret));
+		goto out;
+	}
+	ret = lt_watch_works();
+	if (ret) {
+		ktap_skip(name, "no working hardware watchpoint here: %pe",
+			  ERR_PTR(ret));
+		goto out;
+	}
+	r = kzalloc_obj(*r, GFP_KERNEL);
+	if (!r) {
+		ktap_result(name, false, "cannot allocate");
+		goto out;
+	}
+
+	for (attempt = 1; attempt <= LT_ATTEMPTS && round < LT_ROUNDS; attempt++) {
+		memset(r, 0, sizeof(*r));
+		r->on_stack = !(round % 2);
+		r->poison = round >= LT_ROUNDS / 2;
+		v = lt_round_run(r, why, sizeof(why));
+		if (v == LT_UNSEEN) {
+			again++;
+			ktap_diag("%s: attempt %u showed nothing: %s", name,
+				  attempt, why);
+			continue;
+		}
+		if (v != LT_CLEAN)
+			break;
+		round++;
+		stacked += r->on_stack;
+		hold = max_t(s64, ktime_us_delta(r->returned, r->held_at), 0);
+		hold_min = min(hold_min, hold);
+		hold_max = max(hold_max, hold);
+		by_deadline += ktime_ms_delta(r->returned, r->began) >=
+			       LT_SLEEP_MS;
+		if (!held_in)
+			held_in = r->held_in;
+		else if (strcmp(held_in, r->held_in))
+			held_in = "several wake-ups";
+	}
+
+	/* div_s64_rem(): a 32-bit kernel has no 64-bit division. */
+	min_ms = div_s64_rem(hold_min, 1000, &min_rem);
+	max_ms = div_s64_rem(hold_max, 1000, &max_rem);
+	if (v == LT_TOUCHED || v == LT_BROKEN)
+		ktap_result(name, false, "round %u (the entry %s, %s): %s",
+			    round + 1, r->on_stack ? "on the sleeper's stack" :
+			    "kmalloc()ed", r->poison ? "poisoned" : "bytes kept",
+			    why);
+	else if (round < LT_ROUNDS)
+		ktap_result(name, false,
+			    "only %u of %u rounds held the abort after its state change until the sleep returned, in %u attempts; the last: %s",
+			    round, LT_ROUNDS, LT_ATTEMPTS, why);
+	else
+		ktap_result(name, true,
+			    "%u rounds (%u with the entry on the sleeper's stack, %u kmalloc()ed; %u poisoned with 0x%x), %u run again: each abort held in %s (probed: %s) after its state change for %lld.%03d-%lld.%03d ms, until the %u ms sleep on CPU 1 returned -ECANCELED (by its timer in %u); then no read or write of the entry's %zu bytes until the abort returned (a read-write watchpoint, live: it hit the aborter's own read after), bytes unchanged",
+			    round, stacked, round - stacked, LT_ROUNDS / 2,
+			    LT_POISON, again, held_in, set, min_ms, min_rem,
+			    max_ms, max_rem, LT_SLEEP_MS, by_deadline,
+			    sizeof(struct alertable_sleep_entry));
+	kfree(r);
+out:
+	for (i = 0; i < ARRAY_SIZE(lt_kprobes); i++)
+		if (lt_kprobes[i].symbol_name)
+			unregister_kprobe(&lt_kprobes[i]);
+}
+
 /* --- observe=1: sleepers on the module-wide instance ------------------- */
 
 #define OBSERVERS	4
@@ -700,7 +1277,7 @@ static int __init vmtest_init(void)
 	if (observe)
 		return observe_start();
 
-	ktap_begin(3 + ARRAY_SIZE(context_cases));
+	ktap_begin(4 + ARRAY_SIZE(context_cases));
 	ktap_diag("%u CPUs online, HZ=%d, PREEMPT_RT %s", num_online_cpus(),
 		  HZ, IS_ENABLED(CONFIG_PREEMPT_RT) ? "yes" : "no");
 	check_default_instance("default_instance_sized_by_eventcount");
@@ -708,6 +1285,7 @@ static int __init vmtest_init(void)
 		check_context(&context_cases[i]);
 	check_kthread_stop("kthread_stop_ends_sleep_at_once");
 	check_destroy("destroy_waits_for_the_sleepers_it_woke");
+	check_lifetime("abort_is_done_with_the_entry_once_the_sleep_returned");
 	ktap_end();
 	return 0;
 }

@@ -148,7 +148,8 @@ static void bad_pointers(struct alertable_sleep *as)
 		       -EINVAL);
 		snprintf(name, sizeof(name), "event_count(%s)", names[i]);
 		expect(name, alertable_sleep_event_count(bad[i]), 0);
-		alertable_sleep_abort_all(bad[i]);
+		snprintf(name, sizeof(name), "abort_all(%s)", names[i]);
+		expect(name, alertable_sleep_abort_all(bad[i]), -EINVAL);
 		snprintf(name, sizeof(name),
 			 "abort_all(%s) aborts no real instance", names[i]);
 		ktap_result(name, all_idle(as) && all_idle(def),
