@@ -1,0 +1,229 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make upstream-boot: boot the pristine and the grafted newest tree (the
+# tag "pristine" and the branch "series" that make upstream leaves in
+# $AS_CACHE/upstream/linux-<version>) in QEMU, and measure the in-tree
+# users' cases on both, before and after:
+#   pciehp in poll mode: the latency of a write to
+#     /sys/bus/pci/slots/N/power (q35, an empty hotplug slot of a
+#     pcie-root-port, pciehp.pciehp_poll_mode=1): 8 power-on requests at
+#     random phases of the poll period, each served by the poll thread;
+#   hvc: output through a virtio console reaches the host, and khvcd's
+#     wake-ups in 10 idle seconds.
+# Prints a before/after table and "upstream-boot: N passed, N failed": a
+# case fails when the grafted kernel does worse than the pristine one
+# (a median latency more than 10 ms higher, more idle wake-ups, output
+# that did not arrive) or when a boot gives no result.
+#
+# Both kernels are built from one x86_64 configuration (tinyconfig and
+# upstream/boot/x86_64.config) in one build folder, pristine first, then
+# the series, so that the second build recompiles only what the series
+# changed. Each image is kept by the tree it was built from:
+#   $AS_CACHE/upstream-boot/src-<version>/     a git worktree of the tree
+#   $AS_CACHE/upstream-boot/build-<version>/   the O= build
+#   $AS_CACHE/upstream-boot/bzImage-<tree>     the images, by git tree id
+#   $AS_CACHE/upstream-boot/run-<name>/        each boot's console log
+# The builds run in the trixie chroot, as make upstream's do.
+set -eu
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# shellcheck disable=SC2086 # a list of packages
+need_pkgs git $AS_PKGS_VM
+
+tree=$(kernel_tree newest)
+version=${tree##*/linux-source-}
+suite=$(kernel_spec newest | cut -d' ' -f1)
+up=$AS_CACHE/upstream
+repo=$up/linux-$version
+bd=$AS_CACHE/upstream-boot
+wt=$bd/src-$version
+build=$bd/build-$version
+src=$AS_ROOT/upstream/boot
+
+if ! git -C "$repo" rev-parse -q --verify pristine >/dev/null 2>&1 ||
+	! git -C "$repo" rev-parse -q --verify series >/dev/null 2>&1; then
+	die "no series in $repo: run make upstream first"
+fi
+before=$(git -C "$repo" rev-parse pristine)
+after=$(git -C "$repo" rev-parse series)
+say "upstream-boot: Linux $version, pristine ${before:0:12} against the series ${after:0:12}"
+
+pass=0
+fail=0
+
+# bchroot CMD...: CMD in the trixie chroot with $bd mounted at its own
+# path (as upstream.sh's uchroot).
+bchroot() {
+	local dir
+	dir=$(chroot_dir "$suite")
+	mkdir -p "$dir$bd"
+	# shellcheck disable=SC2016 # expanded by sh -c
+	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		as_unshare sh -c '
+		d=$1 b=$2
+		shift 2
+		mount -t proc proc "$d/proc" &&
+		mount --bind "$b" "$d$b" &&
+		exec chroot "$d" "$@"' sh "$dir" "$bd" "$@"
+}
+
+# kernel COMMIT: the bzImage of COMMIT, built once for its tree (make
+# upstream commits the series anew on each run: same tree, new commits).
+kernel() {
+	local c=$1 img rc=0 t0
+	img=$bd/bzImage-$(git -C "$repo" rev-parse "$c^{tree}")
+	[ -f "$img" ] && { printf '%s\n' "$img"; return 0; }
+	if [ ! -e "$wt/.git" ]; then
+		git -C "$repo" worktree prune
+		rm -rf "$wt"
+		git -C "$repo" worktree add -q --detach "$wt" "$c" >&2
+	fi
+	git -C "$wt" checkout -q -f --detach "$c"
+	git -C "$wt" clean -q -fdx
+	mkdir -p "$build"
+	t0=$(date +%s)
+	say "building ${c:0:12} for x86_64 in $build (log $build/build-${c:0:12}.log)" >&2
+	# shellcheck disable=SC2016 # expanded by the chroot's shell
+	bchroot sh -c 'cd "$0" && make -s O="$1" ARCH=x86_64 tinyconfig >/dev/null &&
+		scripts/kconfig/merge_config.sh -m -O "$1" "$1/.config" "$2" >/dev/null &&
+		make -s O="$1" ARCH=x86_64 olddefconfig &&
+		make -s -j2 O="$1" ARCH=x86_64 bzImage' \
+		"$wt" "$build" "$bd/x86_64.config" >"$build/build-${c:0:12}.log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		tail -n 20 "$build/build-${c:0:12}.log" >&2
+		return 1
+	fi
+	# The options the cases need must have survived olddefconfig.
+	for o in HOTPLUG_PCI_PCIE VIRTIO_CONSOLE SERIAL_8250_CONSOLE; do
+		grep -qx "CONFIG_$o=y" "$build/.config" || { echo "    CONFIG_$o is not set" >&2; return 1; }
+	done
+	cp "$build/arch/x86/boot/bzImage" "$img.tmp"
+	mv "$img.tmp" "$img"
+	say "built ${c:0:12} in $(($(date +%s) - t0)) s" >&2
+	printf '%s\n' "$img"
+}
+
+mkdir -p "$bd"
+cp "$src/x86_64.config" "$bd/x86_64.config"
+rc=0
+kbefore=$(kernel "$before") || rc=$?
+result "the pristine Linux $version builds (x86_64, upstream/boot/x86_64.config)" "$rc"
+[ "$rc" -eq 0 ] || { total upstream-boot "$pass" "$fail"; exit 1; }
+rc=0
+kafter=$(kernel "$after") || rc=$?
+result "the grafted Linux $version (the series) builds" "$rc"
+[ "$rc" -eq 0 ] || { total upstream-boot "$pass" "$fail"; exit 1; }
+
+# The initramfs: busybox, an /init that runs the guest script and
+# reboots (-no-reboot ends QEMU), and the guest script.
+initrd=$bd/initramfs.cpio
+stage=$(mktemp -d "$bd/initramfs.XXXXXX")
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp}
+busybox=$(command -v busybox)
+cp "$busybox" "$stage/bin/busybox"
+for applet in $("$busybox" --list); do
+	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+done
+cp "$src/guest.sh" "$stage/guest.sh"
+cat >"$stage/init" <<'EOF'
+#!/bin/sh
+mount -t devtmpfs devtmpfs /dev
+mount -t proc proc /proc
+exec </dev/console >/dev/console 2>&1
+mount -t sysfs sysfs /sys
+export PATH=/bin
+sh /guest.sh
+echo "UPSTREAM_BOOT exit=$?"
+reboot -f
+EOF
+chmod 755 "$stage/init"
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc -R 0:0 --quiet) >"$initrd"
+rm -rf "$stage"
+
+# boot NAME IMAGE: boot IMAGE on q35 with a pcie-root-port (slot 1,
+# empty) and a virtio console whose output goes to a file; the console
+# log is run-NAME/console.log. tsc=unstable: the small configuration has
+# no ACPI, hence no HPET or PM timer to calibrate the TSC against, and
+# under TCG the PIT calibration gives a wrong frequency in some boots and
+# none in others; both kernels keep time with the tick (refined-jiffies),
+# the same clock for the before and the after boot.
+boot() {
+	local name=$1 img=$2 rdir=$bd/run-$1 t0
+	rm -rf "$rdir"
+	mkdir -p "$rdir"
+	t0=$(date +%s)
+	say "booting $name ($img)"
+	timeout -k 10 300 qemu-system-x86_64 -nographic -no-reboot -M q35 -accel tcg \
+		-smp 2 -m 256 -kernel "$img" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 tsc=unstable pciehp.pciehp_poll_mode=1" \
+		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
+		-device virtio-serial-pci \
+		-chardev file,id=vc0,path="$rdir/hvc0.out" \
+		-device virtconsole,chardev=vc0 </dev/null 2>&1 |
+		sed -u 's/\r//g' >"$rdir/console.log" || true
+	say "$name ran for $(($(date +%s) - t0)) s"
+}
+
+boot before "$kbefore"
+boot after "$kafter"
+
+# val NAME KEY: the value of "UPSTREAM_BOOT KEY=value" in NAME's log.
+val() { sed -n "s/^UPSTREAM_BOOT .*\b$2=\([^ ]*\).*/\1/p" "$bd/run-$1/console.log" | tail -n 1; }
+# median NAME KEY: the median of every value of KEY.
+median() {
+	sed -n "s/^UPSTREAM_BOOT $2=\([0-9]*\).*/\1/p" "$bd/run-$1/console.log" |
+		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+all() { sed -n "s/^UPSTREAM_BOOT $2=\([0-9]*\).*/\1/p" "$bd/run-$1/console.log" | paste -sd' '; }
+
+table=
+row() { table="$table$(printf '  %-42s %-9s %-9s %s' "$1" "$2" "$3" "$4")
+"; }
+
+# pciehp: the median of the requests on the empty slot.
+for n in before after; do
+	grep -q '^UPSTREAM_BOOT done' "$bd/run-$n/console.log" ||
+		echo "    $n: the guest script did not finish (see $bd/run-$n/console.log)"
+done
+mb=$(median before pciehp_on_ms) ma=$(median after pciehp_on_ms)
+row "case" "pristine" "series" "verdict"
+ok=1
+[ -n "$mb" ] && [ -n "$ma" ] && [ "$ma" -le $((mb + 10)) ] || ok=0
+row "pciehp slot power request, median of 8, ms" "${mb:-?}" "${ma:-?}" "$([ $ok = 1 ] && echo ok || echo worse)"
+result "pciehp poll mode: power requests, median ${mb:-?} ms before (all: $(all before pciehp_on_ms)), ${ma:-?} ms after (all: $(all after pciehp_on_ms))" $((1 - ok))
+
+# hvc: output arrived; idle wake-ups no more than before.
+hb=$(grep -c UPSTREAM_BOOT_HVC_OUTPUT_OK "$bd/run-before/hvc0.out" 2>/dev/null || true)
+ha=$(grep -c UPSTREAM_BOOT_HVC_OUTPUT_OK "$bd/run-after/hvc0.out" 2>/dev/null || true)
+ok=1
+[ "${ha:-0}" -ge 1 ] && [ "${ha:-0}" -ge "${hb:-0}" ] || ok=0
+row "hvc output through virtio console" "$([ "${hb:-0}" -ge 1 ] && echo arrived || echo missing)" \
+	"$([ "${ha:-0}" -ge 1 ] && echo arrived || echo missing)" "$([ $ok = 1 ] && echo ok || echo worse)"
+result "hvc: console output reaches the host through virtio-console" $((1 - ok))
+wb=$(val before khvcd_wakeups_10s) wa=$(val after khvcd_wakeups_10s)
+ok=1
+case "$wb$wa" in *[!0-9]* | '') ok=0 ;; *) [ "$wa" -le "$wb" ] || ok=0 ;; esac
+row "khvcd wake-ups in 10 idle seconds" "${wb:-?}" "${wa:-?}" "$([ $ok = 1 ] && echo ok || echo worse)"
+result "hvc: khvcd's idle wake-ups, ${wb:-?} before, ${wa:-?} after (10 s)" $((1 - ok))
+
+for n in before after; do
+	if hit=$(kernel_reports "$bd/run-$n/console.log"); then
+		printf '%s\n' "$hit" | sed "s/^/    $n: /"
+		result "no kernel report on the $n boot's console" 1
+	fi
+done
+
+heading="Linux $version, QEMU q35 (TCG, 2 vCPUs), pciehp.pciehp_poll_mode=1 (2 s poll), times in steps of 10 ms, $(date -u +%Y-%m-%d):"
+echo
+echo "upstream-boot table, $heading"
+printf '%s' "$table"
+# For the cover letter: make upstream puts it there while the series'
+# tree is the one measured.
+{ echo "$heading"; echo; printf '%s' "$table"; echo; echo "upstream-boot: $pass passed, $fail failed"; } \
+	>"$bd/table-$(git -C "$repo" rev-parse "series^{tree}").txt"
+total upstream-boot "$pass" "$fail"
+[ "$fail" -eq 0 ]
