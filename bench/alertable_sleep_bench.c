@@ -14,12 +14,15 @@
  *
  * Writing N to the mem_hold parameter creates an instance of N entries that
  * stays alive until 0 is written or the module unloads, so that the guest
- * script can read /proc/meminfo around it.
+ * script can read /proc/meminfo around it. bench/guest.sh also drives the
+ * parts that need tracefs or a tool of its own around them through
+ * parameters: abort_all_run, coalesce_run and storm.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/ctype.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -37,8 +40,10 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
+#include <linux/rcupdate.h>
 #include <linux/rcuwait.h>
 #include <linux/sched.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -62,13 +67,23 @@
 #define BENCH_ABORT_ALL	BIT(5)
 /* Only bench/guest.sh reads this one: the demo driver's unload times. */
 #define BENCH_UNLOAD	BIT(6)
+/*
+ * Run by bench/guest.sh through the coalesce_run parameter, with the
+ * timer tracepoints on: 64 sleepers of 2 s, for each sleep method.
+ */
+#define BENCH_COALESCE	BIT(7)
+/*
+ * Run by bench/guest.sh through the storm parameter, around a latency
+ * tool (timerlat, cyclictest): abort_all() of 65,536 indices in a loop.
+ */
+#define BENCH_STORM	BIT(8)
 
 static unsigned int tests = BENCH_LATENCY | BENCH_FANOUT | BENCH_FASTPATH |
 			    BENCH_TIMING | BENCH_MEMORY | BENCH_ABORT_ALL |
-			    BENCH_UNLOAD;
+			    BENCH_UNLOAD | BENCH_COALESCE | BENCH_STORM;
 module_param(tests, uint, 0444);
 MODULE_PARM_DESC(tests,
-		 "Bit mask: 1 latency, 2 fan-out, 4 fast path, 8 timing, 16 memory, 32 abort_all in hard IRQ, 64 demo unload (default 127)");
+		 "Bit mask: 1 latency, 2 fan-out, 4 fast path, 8 timing, 16 memory, 32 abort_all in hard IRQ (from a kthread where PREEMPT_RT refuses hard IRQ), 64 demo unload, 128 coalescing, 256 abort_all storm against other tasks' latency (default 511)");
 
 static unsigned int lat_rounds = 10000;
 module_param(lat_rounds, uint, 0444);
@@ -141,6 +156,33 @@ static unsigned int abort_all_sleepers = 16;
 module_param(abort_all_sleepers, uint, 0444);
 MODULE_PARM_DESC(abort_all_sleepers,
 		 "Sleepers of the abort_all series that has any, at most 64; the other has none (default 16)");
+
+#define CO_MAX_SLEEPERS	64
+
+static unsigned int coalesce_sleepers = CO_MAX_SLEEPERS;
+module_param(coalesce_sleepers, uint, 0444);
+MODULE_PARM_DESC(coalesce_sleepers,
+		 "Sleepers of 2 s in the coalescing test, at most 64 (default 64)");
+
+static unsigned int coalesce_spread_us = 2000;
+module_param(coalesce_spread_us, uint, 0444);
+MODULE_PARM_DESC(coalesce_spread_us,
+		 "Time between the starts of two sleepers of the coalescing test (default 2000)");
+
+static unsigned int storm_secs = 10;
+module_param(storm_secs, uint, 0444);
+MODULE_PARM_DESC(storm_secs,
+		 "Seconds bench/guest.sh runs each latency tool, with and without the abort_all storm (default 10)");
+
+static unsigned int storm_sleepers = 16;
+module_param(storm_sleepers, uint, 0444);
+MODULE_PARM_DESC(storm_sleepers,
+		 "Sleepers on the instance of the abort_all storm, at most 64 (default 16)");
+
+static unsigned int storm_period_us = 10000;
+module_param(storm_period_us, uint, 0444);
+MODULE_PARM_DESC(storm_period_us,
+		 "Period of the HARD hrtimer that calls abort_all() in the hardirq storm (default 10000)");
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -741,7 +783,7 @@ static u64 fan_round(struct fan_ctx *f, enum fan_kind kind, unsigned int n,
 	 * at t0 the sleepers are blocked and the CPUs idle as before, so
 	 * what is measured, t0 to the last return, is the same.
 	 */
-	limit = ktime_get_ns() + 10 * NSEC_PER_SEC;
+	limit = ktime_get_ns() + 10ULL * NSEC_PER_SEC;
 	while (!fan_all_inside(f)) {
 		if (ktime_get_ns() > limit) {
 			atomic_inc(&f->errors);
@@ -1172,21 +1214,48 @@ static int bench_timing(void)
 /* ---- 5. memory ---------------------------------------------------------- */
 
 /*
- * The layout of struct alertable_sleep_entry in alertable_sleep.c, which is
- * opaque here: the sizeof-based figure the measured one is compared with.
- * A copy, so it must follow that file (an rcuwait since the entry shrank
- * from a wait queue head); the measured figure does not depend on it.
+ * The entry before commit 55516c5 ("the entry is one word, owner and
+ * state"): an rcuwait and a state word, 16 bytes on 64-bit. A copy, to
+ * allocate the array of 65,536 such entries as the instance did then.
  */
-struct entry_mirror {
+struct entry_before_55516c5 {
 	struct rcuwait wait;
 	atomic_t state;
 };
 
+/*
+ * What the allocator gave for a kvmalloc() of @bytes at @p: the slab
+ * object or kmalloc pages behind it (ksize()), or the pages of a vmalloc
+ * area.
+ */
+static size_t kv_alloc_size(const void *p, size_t bytes)
+{
+	return is_vmalloc_addr(p) ? PAGE_ALIGN(bytes) : ksize(p);
+}
+
+/*
+ * The entries array of an instance of @count entries of @size bytes, as
+ * alertable_sleep_create() allocates it (kvzalloc_objs(), one allocation
+ * beside the header): what the allocator gave, in bytes, or 0.
+ */
+static size_t entries_alloc(size_t size, unsigned int count, bool *vmalloced)
+{
+	void *p = kvcalloc(count, size, GFP_KERNEL);
+	size_t got;
+
+	if (!p)
+		return 0;
+	got = kv_alloc_size(p, array_size(count, size));
+	*vmalloced = is_vmalloc_addr(p);
+	kvfree(p);
+	return got;
+}
+
 static int bench_memory(void)
 {
 	unsigned int reps = max(mem_reps, 1U), r;
-	size_t alloc_bytes = 0;
-	bool vmalloced = false;
+	size_t alloc_bytes = 0, arr_new, arr_old;
+	bool vmalloced = false, arr_vm_new = false, arr_vm_old = false;
 	s64 *free_d, *slab_d;
 	int ret = 0;
 
@@ -1218,10 +1287,19 @@ static int bench_memory(void)
 	sort(free_d, reps, sizeof(s64), cmp_s64, NULL);
 	sort(slab_d, reps, sizeof(s64), cmp_s64, NULL);
 
-	pr_info("RESULT {\"test\":\"memory\",\"source\":\"kernel\",\"entries\":%u,\"reps\":%u,\"free_delta_bytes\":%lld,\"free_delta_min\":%lld,\"free_delta_max\":%lld,\"slab_delta_bytes\":%lld,\"alloc_bytes\":%zu,\"vmalloc\":%d,\"sizeof_entry\":%zu,\"page_size\":%lu}\n",
+	arr_new = entries_alloc(sizeof(struct alertable_sleep_entry),
+				mem_entries, &arr_vm_new);
+	arr_old = entries_alloc(sizeof(struct entry_before_55516c5),
+				mem_entries, &arr_vm_old);
+
+	pr_info("RESULT {\"test\":\"memory\",\"source\":\"kernel\",\"entries\":%u,\"reps\":%u,\"free_delta_bytes\":%lld,\"free_delta_min\":%lld,\"free_delta_max\":%lld,\"slab_delta_bytes\":%lld,\"alloc_bytes\":%zu,\"vmalloc\":%d,\"sizeof_entry\":%zu,\"sizeof_entry_old\":%zu,\"entries_alloc_bytes\":%zu,\"entries_vmalloc\":%d,\"entries_alloc_old_bytes\":%zu,\"entries_old_vmalloc\":%d,\"page_size\":%lu}\n",
 		mem_entries, reps, free_d[rank(reps, 50)], free_d[0],
 		free_d[reps - 1], slab_d[rank(reps, 50)], alloc_bytes,
-		vmalloced, sizeof(struct entry_mirror), PAGE_SIZE);
+		vmalloced, sizeof(struct alertable_sleep_entry),
+		sizeof(struct entry_before_55516c5), arr_new, arr_vm_new,
+		arr_old, arr_vm_old, PAGE_SIZE);
+	if (!arr_new || !arr_old)
+		ret = -ENOMEM;
 out:
 	kfree(free_d);
 	return ret;
@@ -1275,12 +1353,18 @@ MODULE_PARM_DESC(mem_hold,
 /*
  * alertable_sleep_abort_all() on an instance of ALERTABLE_SLEEP_MAX_EVENTS
  * indices, called from a HARD hrtimer callback: hard IRQ with interrupts
- * off on every kernel, PREEMPT_RT included, the context in which its
- * O(event_count) loop delays everything else on that CPU. Timed inside
- * the callback, so the figure is the call alone, not the interrupt's entry
- * or the wake-ups' effects on other CPUs. With no sleeper it is the loop's
- * cost; with sleepers, spread over the instance, it adds their wake-ups
- * and, with tracing on, their trace events.
+ * off, the context in which its O(event_count) loop delays everything
+ * else on that CPU. Timed inside the callback, so the figure is the call
+ * alone, not the interrupt's entry or the wake-ups' effects on other CPUs.
+ * With no sleeper it is the loop's cost; with sleepers, spread over the
+ * instance, it adds their wake-ups and, with tracing on, their trace
+ * events.
+ *
+ * PREEMPT_RT refuses the call where nothing can preempt it: from the HARD
+ * hrtimer it returns -EPERM and does nothing. A run finds that out with
+ * one call first, says so ("hardirq_ret"), and then times the call from
+ * where PREEMPT_RT allows it, the process context of the parameter's
+ * writer ("context":"process"), rather than time a refusal.
  *
  * bench/guest.sh runs it through the abort_all_run parameter, writing
  * "off" or "on" after it has switched events/alertable_sleep/ in tracefs:
@@ -1288,6 +1372,50 @@ MODULE_PARM_DESC(mem_hold,
  */
 #define AA_SLEEP_MS	30000
 #define AA_DELAY_NS	(100 * NSEC_PER_USEC)
+
+/* One abort_all() from a HARD hrtimer callback, and what it saw. */
+struct hardirq_call {
+	struct hrtimer timer;
+	struct alertable_sleep *as;
+	struct completion fired;
+	u64 ns;			/* the call, timed inside the callback */
+	int ret;		/* what abort_all() returned */
+	bool hardirq;		/* the callback ran in hard IRQ, irqs off */
+};
+
+static enum hrtimer_restart hardirq_call_fire(struct hrtimer *t)
+{
+	struct hardirq_call *h = container_of(t, struct hardirq_call, timer);
+	u64 t0;
+
+	/* The context the figure claims, checked rather than assumed. */
+	h->hardirq = in_hardirq() && irqs_disabled();
+	t0 = ktime_get_ns();
+	h->ret = alertable_sleep_abort_all(h->as);
+	h->ns = ktime_get_ns() - t0;
+	complete(&h->fired);
+	return HRTIMER_NORESTART;
+}
+
+static void hardirq_call_init(struct hardirq_call *h,
+			      struct alertable_sleep *as)
+{
+	h->as = as;
+	init_completion(&h->fired);
+	hrtimer_setup(&h->timer, hardirq_call_fire, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
+}
+
+/* Call abort_all() once in hard IRQ, AA_DELAY_NS from now; wait for it. */
+static void hardirq_call_run(struct hardirq_call *h)
+{
+	reinit_completion(&h->fired);
+	h->hardirq = false;
+	h->ret = -EINPROGRESS;
+	hrtimer_start(&h->timer, ns_to_ktime(AA_DELAY_NS),
+		      HRTIMER_MODE_REL_HARD);
+	bench_wait(&h->fired);
+}
 
 struct aa_ctx;
 
@@ -1298,28 +1426,12 @@ struct aa_sleeper {
 
 struct aa_ctx {
 	struct alertable_sleep *as;
-	struct hrtimer timer;
-	u64 call_ns;			/* written by the callback */
-	bool hardirq;			/* callback ran in hard IRQ, irqs off */
-	struct completion fired;
+	struct hardirq_call h;
+	bool in_process;		/* hard IRQ refused: call from here */
 	struct completion exited;	/* once per sleeper thread */
 	atomic_t errors;
 	struct aa_sleeper sleepers[AA_MAX_SLEEPERS];
 };
-
-static enum hrtimer_restart aa_fire(struct hrtimer *t)
-{
-	struct aa_ctx *c = container_of(t, struct aa_ctx, timer);
-	u64 t0;
-
-	/* The context the figure claims, checked rather than assumed. */
-	c->hardirq = in_hardirq() && irqs_disabled();
-	t0 = ktime_get_ns();
-	alertable_sleep_abort_all(c->as);
-	c->call_ns = ktime_get_ns() - t0;
-	complete(&c->fired);
-	return HRTIMER_NORESTART;
-}
 
 static int aa_sleeper_fn(void *arg)
 {
@@ -1332,14 +1444,27 @@ static int aa_sleeper_fn(void *arg)
 	kthread_complete_and_exit(&c->exited, 0);
 }
 
+/* Reset every index from process context, as a driver would; untimed. */
+static void aa_reset_all(struct aa_ctx *c)
+{
+	unsigned int count = alertable_sleep_event_count(c->as), i;
+
+	for (i = 0; i < count; i++) {
+		if (alertable_sleep_reset_for_reuse(c->as, i))
+			atomic_inc(&c->errors);
+		if (!(i % 1024))
+			cond_resched();
+	}
+}
+
 /* One timed abort_all() with @n sleepers; its duration or 0 on failure. */
 static u64 aa_round(struct aa_ctx *c, unsigned int n)
 {
 	unsigned int count = alertable_sleep_event_count(c->as);
 	unsigned int i, started = 0;
-	u64 limit;
+	u64 limit, ns;
+	int ret;
 
-	reinit_completion(&c->fired);
 	reinit_completion(&c->exited);
 	for (i = 0; i < n; i++) {
 		struct aa_sleeper *s = &c->sleepers[i];
@@ -1356,10 +1481,10 @@ static u64 aa_round(struct aa_ctx *c, unsigned int n)
 	}
 	/*
 	 * Every sleeper blocked (see as_index_has_sleeper()) and its CPU
-	 * idle, so that the wake-ups are whole ones. A failure still fires
-	 * the timer: the abort is what ends the sleepers that did start.
+	 * idle, so that the wake-ups are whole ones. A failure still makes
+	 * the call: the abort is what ends the sleepers that did start.
 	 */
-	limit = ktime_get_ns() + 10 * NSEC_PER_SEC;
+	limit = ktime_get_ns() + 10ULL * NSEC_PER_SEC;
 	for (i = 0; i < started; i++) {
 		while (!as_index_has_sleeper(c->as, c->sleepers[i].index)) {
 			if (ktime_get_ns() > limit) {
@@ -1371,26 +1496,28 @@ static u64 aa_round(struct aa_ctx *c, unsigned int n)
 	}
 	usleep_range(1000, 1100);
 
-	c->hardirq = false;
-	hrtimer_start(&c->timer, ns_to_ktime(AA_DELAY_NS),
-		      HRTIMER_MODE_REL_HARD);
-	bench_wait(&c->fired);
+	if (c->in_process) {
+		u64 t0 = ktime_get_ns();
+
+		ret = alertable_sleep_abort_all(c->as);
+		ns = ktime_get_ns() - t0;
+	} else {
+		hardirq_call_run(&c->h);
+		ret = c->h.ret;
+		ns = c->h.ns;
+		if (!c->h.hardirq)
+			atomic_inc(&c->errors);
+	}
+	if (ret)
+		atomic_inc(&c->errors);
 	for (i = 0; i < started; i++)
 		bench_wait(&c->exited);
-	if (!c->hardirq)
-		atomic_inc(&c->errors);
 	/* The last index is aborted too, whether or not anyone slept there. */
 	if (alertable_sleep_sleep(c->as, count - 1, 0) != -ECANCELED)
 		atomic_inc(&c->errors);
 
-	/* Process context, as a driver would, and untimed. */
-	for (i = 0; i < count; i++) {
-		if (alertable_sleep_reset_for_reuse(c->as, i))
-			atomic_inc(&c->errors);
-		if (!(i % 1024))
-			cond_resched();
-	}
-	return c->call_ns;
+	aa_reset_all(c);
+	return ns;
 }
 
 static int bench_abort_all(const char *tracing)
@@ -1400,6 +1527,7 @@ static int bench_abort_all(const char *tracing)
 	unsigned int sizes[] = { 0, clamp(abort_all_sleepers, 1U,
 					  (unsigned int)AA_MAX_SLEEPERS) };
 	struct aa_ctx *c;
+	int hardirq_ret;
 	u64 *ns;
 	unsigned int s, r;
 	int ret = -ENOMEM;
@@ -1413,26 +1541,37 @@ static int bench_abort_all(const char *tracing)
 		ret = PTR_ERR(c->as);
 		goto out;
 	}
-	hrtimer_setup(&c->timer, aa_fire, CLOCK_MONOTONIC,
-		      HRTIMER_MODE_REL_HARD);
-	init_completion(&c->fired);
+	hardirq_call_init(&c->h, c->as);
 	init_completion(&c->exited);
 	atomic_set(&c->errors, 0);
 	run++;
+
+	/*
+	 * May it run in hard IRQ here? One untimed call says: 0, or -EPERM
+	 * on PREEMPT_RT, where every call then comes from process context.
+	 */
+	hardirq_call_run(&c->h);
+	hardirq_ret = c->h.ret;
+	c->in_process = hardirq_ret == -EPERM;
+	if (hardirq_ret && !c->in_process)
+		atomic_inc(&c->errors);
+	aa_reset_all(c);
 
 	/* One call per size in turn, so that drift hits both alike. */
 	for (r = 0; r < reps; r++)
 		for (s = 0; s < ARRAY_SIZE(sizes); s++)
 			ns[s * reps + r] = aa_round(c, sizes[s]);
-	hrtimer_cancel(&c->timer);
+	hrtimer_cancel(&c->h.timer);
 	alertable_sleep_destroy(c->as);
 
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 		struct summary m = summarise(ns + s * reps, reps);
 
-		pr_info("RESULT {\"test\":\"abort_all\",\"tracing\":\"%s\",\"run\":%u,\"entries\":%u,\"sleepers\":%u,\"reps\":%u,\"min_ns\":%llu,\"p50_ns\":%llu,\"max_ns\":%llu,\"errors\":%d}\n",
+		pr_info("RESULT {\"test\":\"abort_all\",\"tracing\":\"%s\",\"run\":%u,\"entries\":%u,\"sleepers\":%u,\"reps\":%u,\"context\":\"%s\",\"hardirq_ret\":%d,\"preempt_rt\":%d,\"min_ns\":%llu,\"p50_ns\":%llu,\"max_ns\":%llu,\"errors\":%d}\n",
 			tracing, run, ALERTABLE_SLEEP_MAX_EVENTS, sizes[s],
-			reps, m.min, m.p50, m.max, atomic_read(&c->errors));
+			reps, c->in_process ? "process" : "hardirq",
+			hardirq_ret, IS_ENABLED(CONFIG_PREEMPT_RT), m.min,
+			m.p50, m.max, atomic_read(&c->errors));
 	}
 	ret = 0;
 out:
@@ -1469,7 +1608,523 @@ static const struct kernel_param_ops abort_all_run_ops = {
 
 module_param_cb(abort_all_run, &abort_all_run_ops, NULL, 0200);
 MODULE_PARM_DESC(abort_all_run,
-		 "Write off or on, the state of the alertable_sleep tracepoints, to time abort_all() in hard IRQ");
+		 "Write off or on, the state of the alertable_sleep tracepoints, to time abort_all() in hard IRQ (from process context where PREEMPT_RT refuses it)");
+
+/* ---- 7. coalescing of long sleeps -------------------------------------- */
+
+/*
+ * 64 kthreads sleep 2 s each, started one every coalesce_spread_us (2 ms:
+ * over 126 ms), for each sleep method in turn, one method per write of
+ * the coalesce_run parameter:
+ *
+ * - alertable_sleep: alertable_sleep_sleep(as, i, 2000), whose hrtimer
+ *   may fire up to an eighth of the delay (250 ms) after the deadline;
+ * - hrtimer_slack: schedule_hrtimeout_range() of 2 s with the task's own
+ *   timer slack (50 us), the precise rule alertable_sleep had before;
+ * - msleep_interruptible: msleep_interruptible(2000), a timer of the
+ *   timer wheel, whose level for 2 s has slots of 8 jiffies (32 ms).
+ *
+ * The module times each sleep (overshoot: return - start - 2 s). The
+ * timer expiries are counted by bench/guest.sh and bench/report.py from
+ * the kernel's tracepoints timer:hrtimer_expire_entry and
+ * timer:timer_expire_entry, whose timer pointer is printed raw (tracefs's
+ * nohash-ptr): every timer of these sleeps is on its sleeper's stack,
+ * which the sleeper lines name, so the expiries are told apart from every
+ * other timer of the system without guessing.
+ */
+#define CO_SLEEP_MS	2000
+
+enum co_kind { CO_ALERTABLE, CO_HRTIMER, CO_MSLEEP, CO_NR };
+
+static const char * const co_names[] = {
+	[CO_ALERTABLE] = "alertable_sleep",
+	[CO_HRTIMER] = "hrtimer_slack",
+	[CO_MSLEEP] = "msleep_interruptible",
+};
+
+struct co_ctx;
+
+struct co_sleeper {
+	struct co_ctx *c;
+	unsigned int i;
+	struct completion go;
+	u64 t0, t1;
+	unsigned long stack;	/* the sleeper's stack, its timer's home */
+	u64 slack_ns;		/* its timer_slack_ns */
+	int ret;
+};
+
+struct co_ctx {
+	enum co_kind kind;
+	struct alertable_sleep *as;
+	struct completion returned;	/* once per sleep that returned */
+	struct completion release;	/* all returned: the threads may go */
+	struct completion exited;	/* once per sleeper thread */
+	struct co_sleeper s[CO_MAX_SLEEPERS];
+};
+
+/* One sleep of CO_SLEEP_MS by @c's method: 0 when it ran its course. */
+static int co_sleep(struct co_ctx *c, unsigned int i)
+{
+	ktime_t kt = ms_to_ktime(CO_SLEEP_MS);
+
+	switch (c->kind) {
+	case CO_ALERTABLE:
+		return alertable_sleep_sleep(c->as, i, CO_SLEEP_MS);
+	case CO_HRTIMER:
+		set_current_state(TASK_INTERRUPTIBLE);
+		return schedule_hrtimeout_range(&kt, current->timer_slack_ns,
+						HRTIMER_MODE_REL);
+	case CO_MSLEEP:
+		return msleep_interruptible(CO_SLEEP_MS) ? -EINTR : 0;
+	case CO_NR:
+		break;
+	}
+	return -EINVAL;
+}
+
+static int co_sleeper_fn(void *arg)
+{
+	struct co_sleeper *s = arg;
+	struct co_ctx *c = s->c;
+
+	s->stack = (unsigned long)task_stack_page(current);
+	s->slack_ns = current->timer_slack_ns;
+	wait_for_completion(&s->go);
+	s->t0 = ktime_get_ns();
+	s->ret = co_sleep(c, s->i);
+	s->t1 = ktime_get_ns();
+	/*
+	 * Exit only once every sleep has returned: an exiting thread queues
+	 * RCU callbacks (its task_struct is freed after a grace period),
+	 * and a CPU with callbacks queued keeps its periodic tick unless
+	 * its callbacks are offloaded (rcu_nocbs=, not set here), which
+	 * changes how the timers still pending on it expire (see
+	 * bench_coalesce()).
+	 */
+	complete(&c->returned);
+	wait_for_completion(&c->release);
+	kthread_complete_and_exit(&c->exited, 0);
+}
+
+static int bench_coalesce(enum co_kind kind)
+{
+	unsigned int n = clamp(coalesce_sleepers, 1U,
+			       (unsigned int)CO_MAX_SLEEPERS);
+	unsigned int i, started = 0, errors = 0, early = 0;
+	u64 over[CO_MAX_SLEEPERS], first = U64_MAX, last = 0, end = 0;
+	unsigned long j0, j1;
+	struct summary sum;
+	struct co_ctx *c;
+	ktime_t next;
+	int ret = 0;
+
+	c = kzalloc_obj(*c, GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->kind = kind;
+	init_completion(&c->returned);
+	init_completion(&c->release);
+	init_completion(&c->exited);
+	c->as = alertable_sleep_create(n);
+	if (IS_ERR(c->as)) {
+		ret = PTR_ERR(c->as);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct co_sleeper *s = &c->s[i];
+		struct task_struct *p;
+
+		s->c = c;
+		s->i = i;
+		init_completion(&s->go);
+		p = kthread_run(co_sleeper_fn, s, "asb_co/%u", i);
+		if (IS_ERR(p)) {
+			ret = PTR_ERR(p);
+			break;
+		}
+		started++;
+	}
+
+	/*
+	 * Run the RCU callbacks still queued (by the threads that earlier
+	 * phases ended, among others) first: a CPU with callbacks keeps its
+	 * periodic tick unless they are offloaded, and the tick's hrtimer,
+	 * re-armed one jiffy ahead each time, stays in front of every hard
+	 * timer whose slack has begun, so hrtimer expires such a timer only
+	 * on the last tick before its hard expiry, one by one, as on any
+	 * busy CPU. (On PREEMPT_RT these sleepers' timers are soft ones, in
+	 * a queue of their own.) The trace shows which expiries ran with
+	 * the tick.
+	 */
+	rcu_barrier();
+
+	/*
+	 * Start them one every coalesce_spread_us, on a schedule of absolute
+	 * times, so that a late wake-up here (a busy host) does not push the
+	 * later starts back. The waits here are hrtimer sleeps too, but on
+	 * this thread's stack, which no sleeper line names: they are not
+	 * counted.
+	 */
+	j0 = jiffies;
+	next = ktime_get();
+	for (i = 0; i < started; i++) {
+		complete(&c->s[i].go);
+		if (i + 1 == started || !coalesce_spread_us)
+			continue;
+		next = ktime_add_us(next, coalesce_spread_us);
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule_hrtimeout_range(&next, 0, HRTIMER_MODE_ABS);
+	}
+	/* Well under the hung-task timeout: no timer of our own meanwhile. */
+	for (i = 0; i < started; i++)
+		wait_for_completion(&c->returned);
+	j1 = jiffies;
+	complete_all(&c->release);
+	for (i = 0; i < started; i++)
+		wait_for_completion(&c->exited);
+
+	for (i = 0; i < started; i++) {
+		struct co_sleeper *s = &c->s[i];
+		u64 el = s->t1 - s->t0;
+
+		if (s->ret)
+			errors++;
+		if (el < (u64)CO_SLEEP_MS * NSEC_PER_MSEC)
+			early++;
+		over[i] = el;
+		first = min(first, s->t0);
+		last = max(last, s->t0);
+		end = max(end, s->t1);
+		pr_info("RESULT {\"test\":\"coalesce_sleeper\",\"method\":\"%s\",\"i\":%u,\"stack\":\"%lx\",\"t0_ns\":%llu,\"t1_ns\":%llu,\"ret\":%d}\n",
+			co_names[kind], i, s->stack, s->t0, s->t1, s->ret);
+	}
+	sum = summarise(over, started);
+	pr_info("RESULT {\"test\":\"coalesce\",\"method\":\"%s\",\"sleepers\":%u,\"ms\":%u,\"spread_us\":%u,\"start_span_ns\":%llu,\"first_start_ns\":%llu,\"last_end_ns\":%llu,\"jiffies0\":%lu,\"jiffies1\":%lu,\"stack_size\":%lu,\"timer_slack_ns\":%llu,\"over_min_ns\":%lld,\"over_p50_ns\":%lld,\"over_max_ns\":%lld,\"early\":%u,\"errors\":%u}\n",
+		co_names[kind], started, CO_SLEEP_MS, coalesce_spread_us,
+		started ? last - first : 0, started ? first : 0, end, j0, j1,
+		THREAD_SIZE, started ? c->s[0].slack_ns : 0,
+		(s64)sum.min - (s64)CO_SLEEP_MS * NSEC_PER_MSEC,
+		(s64)sum.p50 - (s64)CO_SLEEP_MS * NSEC_PER_MSEC,
+		(s64)sum.max - (s64)CO_SLEEP_MS * NSEC_PER_MSEC, early,
+		errors + n - started);
+	alertable_sleep_destroy(c->as);
+out:
+	kfree(c);
+	return ret;
+}
+
+/* coalesce_run: the method to run, by its name in co_names[]. */
+static int coalesce_run_set(const char *val, const struct kernel_param *kp)
+{
+	int k, ret;
+
+	for (k = 0; k < CO_NR; k++)
+		if (sysfs_streq(val, co_names[k]))
+			break;
+	if (k == CO_NR)
+		return -EINVAL;
+	ret = bench_coalesce(k);
+	pr_info("RESULT {\"test\":\"phase\",\"name\":\"coalesce_%s\",\"ret\":%d}\n",
+		co_names[k], ret);
+	return ret;
+}
+
+static const struct kernel_param_ops coalesce_run_ops = {
+	.set = coalesce_run_set,
+};
+
+module_param_cb(coalesce_run, &coalesce_run_ops, NULL, 0200);
+MODULE_PARM_DESC(coalesce_run,
+		 "Write alertable_sleep, hrtimer_slack or msleep_interruptible: 64 sleeps of 2 s by that method, spread over coalesce_spread_us each");
+
+/* ---- 8. abort_all() storm against other tasks' latency ------------------ */
+
+/*
+ * abort_all() of an instance of ALERTABLE_SLEEP_MAX_EVENTS indices in a
+ * loop while storm_sleepers kthreads sleep on indices spread over it (each
+ * resets its index and sleeps again when woken), for bench/guest.sh to
+ * measure the worst wake-up latency of other tasks with the kernel's own
+ * tools (timerlat, cyclictest) with the storm and without. Writing
+ * "hardirq" or "kthread" to the storm parameter starts it, "stop" ends it
+ * and prints the result:
+ *
+ * - hardirq: a HARD hrtimer calls abort_all() every storm_period_us, with
+ *   interrupts off for the whole scan (non-RT kernels; PREEMPT_RT refuses
+ *   it, and every call returns -EPERM, counted as refused);
+ * - kthread: a SCHED_OTHER kthread calls abort_all() in a loop, the
+ *   context PREEMPT_RT allows (preemptible: on a non-RT kernel with
+ *   voluntary preemption the scan is not preempted);
+ * - busy: the control, a SCHED_OTHER kthread that keeps its CPU busy
+ *   and calls nothing, with a preemption point at every step (so that it
+ *   delays nobody on a non-RT kernel either): under QEMU TCG on a shared
+ *   host a vCPU that never idles is itself served later, and this tells
+ *   that apart from what the storm does.
+ *
+ * Every start first makes one call from a HARD hrtimer and reports what
+ * it returned: -EPERM on PREEMPT_RT, 0 elsewhere.
+ */
+#define STORM_SAMPLES	4096
+#define STORM_SLEEP_MS	30000
+
+struct storm_ctx;
+
+struct storm_sleeper {
+	struct storm_ctx *c;
+	unsigned int index;
+	struct task_struct *task;
+};
+
+enum storm_kind { STORM_HARDIRQ, STORM_KTHREAD, STORM_BUSY, STORM_NR };
+
+static const char * const storm_names[] = {
+	[STORM_HARDIRQ] = "hardirq",
+	[STORM_KTHREAD] = "kthread",
+	[STORM_BUSY] = "busy",
+};
+
+struct storm_ctx {
+	struct alertable_sleep *as;
+	enum storm_kind kind;		/* the storm's context */
+	struct hrtimer timer;
+	struct task_struct *thread;
+	struct hardirq_call probe;
+	atomic_t stop;
+	u64 t_start;
+	/* Written by the storm's context only, read once it has stopped. */
+	u64 calls, refused, failed, max_ns, sum_ns;
+	u64 ns[STORM_SAMPLES];		/* the last STORM_SAMPLES calls */
+	atomic_t wakes;			/* sleeps the storm ended */
+	atomic_t errors;
+	unsigned int nr_sleepers;
+	struct storm_sleeper sleepers[AA_MAX_SLEEPERS];
+};
+
+static DEFINE_MUTEX(storm_lock);
+static struct storm_ctx *storm;
+
+static void storm_call(struct storm_ctx *c)
+{
+	u64 t0 = ktime_get_ns(), ns;
+	int ret = alertable_sleep_abort_all(c->as);
+
+	ns = ktime_get_ns() - t0;
+	if (ret == -EPERM) {
+		c->refused++;
+		return;
+	}
+	if (ret)
+		c->failed++;
+	c->ns[c->calls % STORM_SAMPLES] = ns;
+	c->calls++;
+	c->sum_ns += ns;
+	c->max_ns = max(c->max_ns, ns);
+}
+
+static enum hrtimer_restart storm_fire(struct hrtimer *t)
+{
+	struct storm_ctx *c = container_of(t, struct storm_ctx, timer);
+
+	storm_call(c);
+	if (atomic_read(&c->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, ns_to_ktime((u64)storm_period_us *
+					   NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static int storm_thread_fn(void *arg)
+{
+	struct storm_ctx *c = arg;
+
+	while (!kthread_should_stop()) {
+		if (c->kind == STORM_BUSY) {
+			u64 end = ktime_get_ns() + NSEC_PER_MSEC;
+			unsigned int i = 0;
+
+			/*
+			 * Preemptible at every step, on every kernel; the clock
+			 * read seldom, as the storm reads it (under QEMU an HPET
+			 * read is an exit to the emulator, which serialises it).
+			 */
+			while (++i % 1024 || ktime_get_ns() < end) {
+				cpu_relax();
+				cond_resched();
+			}
+			c->calls++;
+		} else {
+			storm_call(c);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Sleep, and sleep again when the storm wakes us; only kthread_stop() ends it. */
+static int storm_sleeper_fn(void *arg)
+{
+	struct storm_sleeper *s = arg;
+	struct storm_ctx *c = s->c;
+
+	while (!kthread_should_stop()) {
+		int ret = alertable_sleep_sleep(c->as, s->index,
+						STORM_SLEEP_MS);
+
+		if (ret == -ECANCELED) {
+			atomic_inc(&c->wakes);
+			/* -EBUSY cannot be: this thread is the only sleeper. */
+			if (alertable_sleep_reset_for_reuse(c->as, s->index))
+				atomic_inc(&c->errors);
+		} else if (ret && ret != -ERESTARTSYS) {
+			atomic_inc(&c->errors);
+			usleep_range(1000, 2000);
+		}
+	}
+	return 0;
+}
+
+static void storm_free(struct storm_ctx *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_sleepers; i++)
+		kthread_stop(c->sleepers[i].task);
+	hrtimer_cancel(&c->probe.timer);
+	alertable_sleep_destroy(c->as);
+	vfree(c);
+}
+
+static int storm_start(enum storm_kind kind)
+{
+	unsigned int n = min_t(unsigned int, storm_sleepers, AA_MAX_SLEEPERS);
+	struct storm_ctx *c;
+	unsigned int i;
+	int ret;
+
+	c = vzalloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->kind = kind;
+	c->as = alertable_sleep_create(ALERTABLE_SLEEP_MAX_EVENTS);
+	if (IS_ERR(c->as)) {
+		ret = PTR_ERR(c->as);
+		vfree(c);
+		return ret;
+	}
+	hardirq_call_init(&c->probe, c->as);
+	for (i = 0; i < n; i++) {
+		struct storm_sleeper *s = &c->sleepers[i];
+
+		s->c = c;
+		s->index = i * (ALERTABLE_SLEEP_MAX_EVENTS / n);
+		s->task = kthread_run(storm_sleeper_fn, s, "asb_storm/%u", i);
+		if (IS_ERR(s->task)) {
+			ret = PTR_ERR(s->task);
+			storm_free(c);
+			return ret;
+		}
+		c->nr_sleepers++;
+	}
+	/* The call from hard IRQ: 0, or -EPERM on PREEMPT_RT. */
+	hardirq_call_run(&c->probe);
+
+	c->t_start = ktime_get_ns();
+	if (kind == STORM_HARDIRQ) {
+		hrtimer_setup(&c->timer, storm_fire, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_HARD);
+		hrtimer_start(&c->timer, ns_to_ktime(AA_DELAY_NS),
+			      HRTIMER_MODE_REL_HARD);
+	} else {
+		c->thread = kthread_run(storm_thread_fn, c, "asb_storm");
+		if (IS_ERR(c->thread)) {
+			ret = PTR_ERR(c->thread);
+			storm_free(c);
+			return ret;
+		}
+	}
+	storm = c;
+	return 0;
+}
+
+static int storm_stop(const char *label)
+{
+	struct storm_ctx *c = storm;
+	u64 ms, n;
+	struct summary sum;
+
+	if (!c)
+		return -EINVAL;
+	storm = NULL;
+	atomic_set(&c->stop, 1);
+	if (c->kind == STORM_HARDIRQ)
+		hrtimer_cancel(&c->timer);
+	else
+		kthread_stop(c->thread);
+	ms = div_u64(ktime_get_ns() - c->t_start, NSEC_PER_MSEC);
+	n = min_t(u64, c->calls, STORM_SAMPLES);
+	sum = summarise(c->ns, n);
+	pr_info("RESULT {\"test\":\"storm\",\"label\":\"%s\",\"context\":\"%s\",\"preempt_rt\":%d,\"entries\":%u,\"sleepers\":%u,\"period_us\":%u,\"ms\":%llu,\"calls\":%llu,\"refused\":%llu,\"failed\":%llu,\"call_p50_ns\":%llu,\"call_max_ns\":%llu,\"call_mean_ns\":%llu,\"wakes\":%d,\"probe_hardirq_ret\":%d,\"probe_in_hardirq\":%d,\"errors\":%d}\n",
+		label, storm_names[c->kind],
+		IS_ENABLED(CONFIG_PREEMPT_RT), ALERTABLE_SLEEP_MAX_EVENTS,
+		c->nr_sleepers, c->kind == STORM_HARDIRQ ? storm_period_us : 0,
+		ms, c->calls,
+		c->refused, c->failed, sum.p50, c->max_ns,
+		c->calls ? div64_u64(c->sum_ns, c->calls) : 0,
+		atomic_read(&c->wakes), c->probe.ret, c->probe.hardirq,
+		atomic_read(&c->errors) + (int)c->failed +
+		(c->probe.hardirq ? 0 : 1));
+	storm_free(c);
+	return 0;
+}
+
+/*
+ * storm: "hardirq", "kthread" or "busy" starts one; "stop", or "stop LABEL"
+ * (up to 31 of [a-z0-9_-], to tell the result apart), ends it.
+ */
+static int storm_set(const char *val, const struct kernel_param *kp)
+{
+	char label[32] = "";
+	unsigned int i;
+	int ret;
+
+	if (!strncmp(val, "stop", 4) && (!val[4] || isspace(val[4]))) {
+		const char *l = skip_spaces(val + 4);
+
+		for (i = 0; i < sizeof(label) - 1 && l[i]; i++) {
+			if (isspace(l[i]))
+				break;
+			if (!isalnum(l[i]) && l[i] != '_' && l[i] != '-')
+				return -EINVAL;
+			label[i] = l[i];
+		}
+		label[i] = '\0';
+		val = "stop";
+	}
+
+	for (i = 0; i < STORM_NR; i++)
+		if (sysfs_streq(val, storm_names[i]))
+			break;
+
+	mutex_lock(&storm_lock);
+	if (sysfs_streq(val, "stop"))
+		ret = storm_stop(label);
+	else if (i == STORM_NR)
+		ret = -EINVAL;
+	else if (storm)
+		ret = -EBUSY;
+	else
+		ret = storm_start(i);
+	mutex_unlock(&storm_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops storm_ops = {
+	.set = storm_set,
+};
+
+module_param_cb(storm, &storm_ops, NULL, 0200);
+MODULE_PARM_DESC(storm,
+		 "Write hardirq or kthread to start abort_all() of 65536 indices in a loop (busy: a preemptible busy loop, the control), stop [LABEL] to end it and print the result");
 
 /* ---- module ------------------------------------------------------------- */
 
@@ -1494,12 +2149,14 @@ static int __init alertable_sleep_bench_init(void)
 		return -EINVAL;
 	}
 
-	pr_info("RESULT {\"test\":\"config\",\"release\":\"%s\",\"hz\":%d,\"cpus\":%u,\"tick_nsec\":%lu,\"timer_slack_ns\":%llu,\"tests\":%u,\"lat_rounds\":%u,\"lat_warmup\":%u,\"lat_blocks\":%u,\"lat_settle_us\":%u,\"fan_reps\":%u,\"fast_calls\":%u,\"timing_sleeps\":%u,\"timing_long_sleeps\":%u,\"timing_b2b_sleeps\":%u,\"timing_parallel\":%d,\"mem_entries\":%u,\"abort_all_reps\":%u,\"abort_all_sleepers\":%u}\n",
+	pr_info("RESULT {\"test\":\"config\",\"release\":\"%s\",\"hz\":%d,\"cpus\":%u,\"tick_nsec\":%lu,\"timer_slack_ns\":%llu,\"tests\":%u,\"lat_rounds\":%u,\"lat_warmup\":%u,\"lat_blocks\":%u,\"lat_settle_us\":%u,\"fan_reps\":%u,\"fast_calls\":%u,\"timing_sleeps\":%u,\"timing_long_sleeps\":%u,\"timing_b2b_sleeps\":%u,\"timing_parallel\":%d,\"mem_entries\":%u,\"abort_all_reps\":%u,\"abort_all_sleepers\":%u,\"coalesce_sleepers\":%u,\"coalesce_spread_us\":%u,\"storm_secs\":%u,\"storm_sleepers\":%u,\"storm_period_us\":%u,\"preempt_rt\":%d}\n",
 		init_utsname()->release, HZ, num_online_cpus(), TICK_NSEC,
 		current->timer_slack_ns, tests, lat_rounds, lat_warmup,
 		lat_blocks, lat_settle_us, fan_reps, fast_calls, timing_sleeps,
 		timing_long_sleeps, timing_b2b_sleeps, timing_parallel,
-		mem_entries, abort_all_reps, abort_all_sleepers);
+		mem_entries, abort_all_reps, abort_all_sleepers,
+		coalesce_sleepers, coalesce_spread_us, storm_secs,
+		storm_sleepers, storm_period_us, IS_ENABLED(CONFIG_PREEMPT_RT));
 
 	for (i = 0; i < ARRAY_SIZE(benches); i++) {
 		u64 t0 = ktime_get_ns();
@@ -1524,6 +2181,10 @@ module_init(alertable_sleep_bench_init);
 
 static void __exit alertable_sleep_bench_exit(void)
 {
+	mutex_lock(&storm_lock);
+	if (storm)
+		storm_stop("unload");
+	mutex_unlock(&storm_lock);
 	mutex_lock(&held_lock);
 	alertable_sleep_destroy(held);
 	held = NULL;

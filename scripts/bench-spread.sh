@@ -20,6 +20,8 @@ case $runs in
 esac
 
 out=$AS_CACHE/bench
+# Its logs go there before scripts/bench.sh, which also makes it, first runs.
+mkdir -p "$out"
 jsons=()
 for i in $(seq 1 "$runs"); do
 	say "boot $i of $runs: scripts/bench.sh tests=1"
