@@ -25,7 +25,7 @@ SCRIPTS := $(CURDIR)/scripts
 .PHONY: all modules clean help check lint kunit demo vm-test torture bench \
 	bench-spread \
 	check-debug install uninstall dkms-check docs matrix freeze-test \
-	upstream
+	upstream upstream-boot prove
 
 all: modules
 
@@ -51,29 +51,40 @@ help:
 	@echo
 	@echo 'Run (in a QEMU machine booting a Debian kernel; nothing loads on this host)'
 	@echo '  demo         load the module and the sample driver, compare the sleeps'
-	@echo '  bench        measure against bare completions and wait queues'
+	@echo '  bench        measure against bare completions and wait queues; memory,'
+	@echo '               timer coalescing, abort_all() storms under timerlat/cyclictest'
 	@echo '  bench-spread the latency ratios over RUNS boots (default 5), medians'
 	@echo '  torture      long randomized race run on 2 vCPUs'
 	@echo '  These and vm-test, kunit take KERNEL=<series>: 5.10 6.1 (default)'
-	@echo '  6.1-rt 6.12 newest newest-rt (the newest Debian ships, e.g. 7.3).'
+	@echo '  6.1-rt 6.12 newest newest-rt (the newest Debian ships, e.g. 7.3);'
+	@echo '  demo, torture, vm-test, freeze-test also arm64-6.1 arm64-6.12'
+	@echo '  arm64-newest i386-6.1 (cross-built, booted in qemu-system-aarch64'
+	@echo '  and qemu-system-i386).'
 	@echo
 	@echo 'Test'
-	@echo '  check        lint, KUnit (UML, 6.1 and newest), all VM stages on 6.1,'
-	@echo '               build + VM + freezer tests on the other kernels, DKMS,'
-	@echo '               docs, the Debian package and its install check;'
-	@echo '               ends with "check: N passed, N failed" (what CI runs)'
+	@echo '  check        lint, prove, KUnit (UML 6.1 and newest, arm64), all VM stages on'
+	@echo '               6.1, build + VM + freezer tests on the other x86_64 kernels'
+	@echo '               and arm64-newest, DKMS, docs, the Debian package and'
+	@echo '               its install check; ends with "check: N passed, N failed"'
+	@echo '               (what CI runs)'
 	@echo '  lint         checkpatch --strict, sparse C=2, W=1 -Werror, kernel-doc, docs'
-	@echo '  kunit        the KUnit suite under UML via kunit.py (KASAN, lockdep)'
+	@echo '  prove        the ordering argument: litmus tests under herd7 (the kernel'"'"'s'
+	@echo '               memory model) and a spin model, each with mutants that must fail'
+	@echo '  kunit        the KUnit suite via kunit.py (KASAN, lockdep): UML, 2 CPUs'
+	@echo '               and 1 where UML can be SMP; KUNIT_ARCH=arm64: QEMU arm64'
 	@echo '  vm-test      insmod tests, the contract on SMP, tracepoints, debugfs'
 	@echo '  freeze-test  suspend freezer, killable, deadline, hard-IRQ aborts (VM)'
 	@echo '  dkms-check   dkms add/build against the installed Debian headers'
 	@echo '  deb-check    apt install/purge the package in Debian 11, 12, 13 chroots'
 	@echo '  docs         render Documentation/ with sphinx, warnings fail'
 	@echo '  check-debug  KUnit + torture under an x86_64 KCSAN/lockdep kernel (slow)'
-	@echo '  matrix       every stage on every kernel (KERNELS="5.10 newest" picks)'
+	@echo '  matrix       every stage on every kernel, x86_64, arm64 and i386'
+	@echo '               (KERNELS="5.10 arm64-6.1" picks, MATRIX_STAGES="build vm-test")'
 	@echo '  upstream     the patch series against the newest kernel Debian ships (7.3):'
 	@echo '               checkpatch, per-patch W=1 builds, kunit.py, docs, git am'
 	@echo '               (not in check: cold, it adds 13 minutes)'
+	@echo '  upstream-boot boot the pristine and the grafted tree in QEMU (after upstream):'
+	@echo '               pciehp poll-mode request latency, hvc output, khvcd wake-ups'
 
 check:
 	@$(SCRIPTS)/check.sh
@@ -82,6 +93,9 @@ check:
 # stage of its own.
 lint:
 	@$(SCRIPTS)/lint.sh && $(SCRIPTS)/docs.sh
+
+prove:
+	@$(SCRIPTS)/prove.sh
 
 kunit:
 	@$(SCRIPTS)/kunit.sh
@@ -148,3 +162,7 @@ docs:
 # The series and its checks live in the cache (scripts/upstream.sh).
 upstream:
 	@$(SCRIPTS)/upstream.sh
+
+# The series' in-tree users, booted before/after (scripts/upstream-boot.sh).
+upstream-boot:
+	@$(SCRIPTS)/upstream-boot.sh

@@ -90,7 +90,7 @@ show() {
 		kernel = /^\[ *[0-9]+\.[0-9]+\] /
 		mine = /alertable_sleep|Freezing|refusing to freeze/ && !/taint/
 		if (/^==> / || (guest && !block && (!kernel || mine) &&
-		    !/^ALERTABLE_SLEEP_VM_EXIT/)) {
+		    !/^ALERTABLE_SLEEP_VM_(EXIT|GUEST_START)/)) {
 			print
 			fflush()
 		}

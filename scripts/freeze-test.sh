@@ -36,8 +36,9 @@ build_freeze_only() {
 	for d in samples tests tests/torture bench; do
 		rm -f "$out/src/$d/Kbuild"
 	done
+	# shellcheck disable=SC2086 # K_MAKE: none, or CROSS_COMPILE=...
 	"${run[@]}" make -s -C "$K_KDIR" M="${out#"$K_ROOT"}/src" \
-		ALERTABLE_SLEEP_CLIENTS=1 modules >"$out/build.log" 2>&1
+		${K_MAKE:-} ALERTABLE_SLEEP_CLIENTS=1 modules >"$out/build.log" 2>&1
 }
 
 # shellcheck disable=SC2086 # a list of packages

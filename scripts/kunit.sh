@@ -21,11 +21,19 @@
 # is kept between runs, so that a second run rebuilds only what changed;
 # AS_KUNIT_BUILD picks another (a cold build, for one).
 #
+# A tree whose UML can be SMP (arch/um/Kconfig has "config SMP": 7.3 does,
+# 6.1 does not) is built with CONFIG_SMP=y and the suite runs twice, with
+# two CPUs (ncpus=2 and seccomp=on on the UML command line) and with one (kunit.py exec,
+# no rebuild), so that the cases that need a second CPU run and those that
+# order threads on one CPU run as they do on 6.1. KUNIT_NCPUS overrides
+# the list ("2", "1 2").
+#
 # Results are counted from kunit.py's JSON (one per test case, and one per
-# parameter of a parameterised case; a skipped case counts as neither). A
-# kunit.py failure, no case run at all, W=1 warnings in the module or the
-# suite, and any kernel report (lib.sh's one list) in the full kernel log
-# each add one failure. Ends with "kunit: N passed, N failed".
+# parameter of a parameterised case; a skipped case counts as neither),
+# over every run. A kunit.py failure, no case run at all, W=1 warnings in
+# the module or the suite, and any kernel report (lib.sh's one list) in the
+# full kernel log each add one failure. Ends with "kunit: N passed, N
+# failed".
 set -eu
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -37,14 +45,36 @@ series=${KERNEL:-6.1}
 tree=$(kernel_tree "$series")
 suite=$(kernel_spec "${series%-rt}" | cut -d' ' -f1)
 version=${tree##*/linux-source-}
-build=${AS_KUNIT_BUILD:-$AS_CACHE/kunit/$version-$AS_TREE_KEY}
+# KUNIT_ARCH=arm64: the suites in an arm64 kernel under
+# qemu-system-aarch64 (TCG), cross-built in the same chroot; 2 CPUs.
+arch=${KUNIT_ARCH:-um}
+suffix=
+[ "$arch" = um ] || suffix=-$arch
+build=${AS_KUNIT_BUILD:-$AS_CACHE/kunit/$version$suffix-$AS_TREE_KEY}
 # This checkout's copy, which the run mounts on the stub in the tree.
 staged=$build.graft
 graft=$tree/drivers/misc/alertable_sleep
-results=$build/alertable_sleep-results.json
-out=$build/alertable_sleep-kunit.out
 log=$build/test.log
-say "KUnit on Linux $version (KERNEL=$series), built in the $suite chroot in $build"
+# One run per CPU count on an SMP-capable UML; one plain run otherwise.
+smp_args=()
+arch_args=(--arch="$arch")
+make_args=(ARCH="$arch")
+if [ "$arch" = arm64 ]; then
+	need_chroot_pkgs "$suite" qemu-system-arm gcc-aarch64-linux-gnu
+	arch_args+=(--cross_compile=aarch64-linux-gnu-)
+	make_args+=(CROSS_COMPILE=aarch64-linux-gnu-)
+	ncpus_list=${KUNIT_NCPUS:-2}
+elif [ "$arch" != um ]; then
+	die "KUNIT_ARCH=$arch: um (default) or arm64"
+elif grep -qx 'config SMP' "$tree/arch/um/Kconfig"; then
+	ncpus_list=${KUNIT_NCPUS:-2 1}
+	smp_args=(--kconfig_add CONFIG_SMP=y)
+else
+	ncpus_list=${KUNIT_NCPUS:-1}
+	[ "$ncpus_list" = 1 ] ||
+		die "Linux $version's UML has no CONFIG_SMP: KUNIT_NCPUS=1 only"
+fi
+say "KUnit on Linux $version (KERNEL=$series), built in the $suite chroot in $build; CPUs: $ncpus_list"
 
 # kchroot CMD...: run CMD in the chroot of $suite, with the tree, the build
 # folder and this checkout's graft mounted at their own paths, /proc, and a
@@ -118,29 +148,17 @@ rsync -rlc --delete --delete-excluded \
 	--exclude='*' "$AS_ROOT/" "$staged/"
 
 rm -f "$build/drivers/misc/alertable_sleep/kunit/Kbuild"
-# Old results must never be counted as this run's.
-rm -f "$results" "$out" "$log"
-
-say "kunit.py run --arch=um (a first build takes 5 to 10 minutes)"
-start=$(date +%s)
-set +e
-# shellcheck disable=SC2016 # expanded by the chroot's shell
-kchroot sh -c 'cd "$0" && exec python3 tools/testing/kunit/kunit.py run \
-	--arch=um --kunitconfig=drivers/misc/alertable_sleep/kunit/.kunitconfig \
-	--build_dir="$1" --jobs=2 --timeout=300 --json="$2" "alertable_sleep*"' \
-	"$tree" "$build" "$results" 2>&1 | tee "$out"
-rc=${PIPESTATUS[0]}
-set -e
-say "kunit.py exited with $rc after $(($(date +%s) - start)) s"
 
 passed=0
 failed=0
+start=$(date +%s)
 
-# Count the leaf test cases of kunit.py's JSON (KernelCI layout: groups
-# with sub_groups and test_cases). Prints "PASSED FAILED SKIPPED", then
-# the names of the cases that did not pass, and of those skipped.
-if [ -s "$results" ]; then
-	counts=$(kchroot python3 - "$results" <<'EOF'
+# count_results JSON: add kunit.py's JSON results (KernelCI layout: groups
+# with sub_groups and test_cases) to passed and failed, and list the cases
+# that did not pass, and those skipped.
+count_results() {
+	local counts p f k
+	counts=$(kchroot python3 - "$1" <<'EOF'
 import json
 import sys
 
@@ -166,24 +184,87 @@ for b in bad + skipped:
     print(b)
 EOF
 	) || counts="0 1 0"
-	read -r passed failed skipped <<<"$(head -n 1 <<<"$counts")"
-	if [ "$((failed + skipped))" -gt 0 ]; then
-		say "test cases that did not pass ($failed failed, $skipped skipped):"
+	read -r p f k <<<"$(head -n 1 <<<"$counts")"
+	if [ "$((f + k))" -gt 0 ]; then
+		say "test cases that did not pass ($f failed, $k skipped):"
 		tail -n +2 <<<"$counts" | sed 's/^/    /'
 	fi
-else
-	say "kunit.py wrote no results ($results)"
-fi
+	say "$p passed, $f failed, $k skipped"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
 
-# kunit.py failing (build error, crash, timeout) is a failure even when
-# every parsed case passed, and no run may pass with nothing counted.
-if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	say "kunit.py failed (exit $rc) with no failed case parsed: see $out"
-	failed=$((failed + 1))
-elif [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
-	say "no test case ran: see $out"
-	failed=1
-fi
+# run_once NCPUS VERB: kunit.py VERB (run builds, exec only boots) with
+# NCPUS CPUs, then count its results and check its kernel log.
+run_once() {
+	local n=$1 verb=$2 rc results out extra=()
+	results=$build/alertable_sleep-results-$n.json
+	out=$build/alertable_sleep-kunit-$n.out
+	# Old results must never be counted as this run's.
+	rm -f "$results" "$out" "$log"
+	[ "$verb" = exec ] || extra+=(--jobs=2 "${smp_args[@]}")
+	# UML runs more than one CPU only with its seccomp userspace, not
+	# with ptrace (arch/um/os-Linux/start_up.c).
+	if [ "$arch" = arm64 ]; then
+		extra+=(--qemu_args "-smp $n")
+	else
+		[ ${#smp_args[@]} -eq 0 ] || extra+=(--kernel_args "ncpus=$n")
+		[ "$n" -le 1 ] || extra+=(--kernel_args seccomp=on)
+	fi
+	say "kunit.py $verb --arch=$arch, $n CPU(s) (a first build takes 5 to 10 minutes)"
+	set +e
+	# shellcheck disable=SC2016 # expanded by the chroot's shell
+	kchroot sh -c 'cd "$0" && v=$1 b=$2 j=$3 && shift 3 &&
+		exec python3 tools/testing/kunit/kunit.py "$v" \
+		--kunitconfig=drivers/misc/alertable_sleep/kunit/.kunitconfig \
+		--build_dir="$b" --timeout=300 --json="$j" "$@" "alertable_sleep*"' \
+		"$tree" "$verb" "$build" "$results" "${arch_args[@]}" \
+		"${extra[@]}" 2>&1 |
+		tee "$out"
+	rc=${PIPESTATUS[0]}
+	set -e
+	say "kunit.py exited with $rc after $(($(date +%s) - start)) s"
+
+	local before=$passed bad=$failed
+	if [ -s "$results" ]; then
+		count_results "$results"
+	else
+		say "kunit.py wrote no results ($results)"
+	fi
+	# kunit.py failing (build error, crash, timeout) is a failure even
+	# when every parsed case passed, and no run may pass with nothing
+	# counted.
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq "$bad" ]; then
+		say "kunit.py failed (exit $rc) with no failed case parsed: see $out"
+		failed=$((failed + 1))
+	elif [ "$passed" -eq "$before" ] && [ "$failed" -eq "$bad" ]; then
+		say "no test case ran: see $out"
+		failed=$((failed + 1))
+	fi
+
+	# The checkers report on the console, not through KUnit: a report
+	# while a case passes must still fail the run, as one more failure.
+	if [ -s "$log" ]; then
+		cp -f "$log" "$build/test-$n.log"
+		if reports=$(kernel_reports "$log"); then
+			printf '%s\n' "$reports" | sed 's/^/    /'
+			say "the kernel log has reports (above): $build/test-$n.log"
+			failed=$((failed + 1))
+		else
+			say "kernel log clean of kernel reports: $build/test-$n.log"
+		fi
+	else
+		say "no kernel log ($log)"
+		[ "$rc" -ne 0 ] || failed=$((failed + 1))
+	fi
+}
+
+verb=run
+for n in $ncpus_list; do
+	run_once "$n" "$verb"
+	# The first run built the kernel; the others only boot it.
+	verb=exec
+done
 
 # W=1 over the whole kernel floods kunit.py's output with warnings that
 # are not ours, so compile only the module and the suite with W=1, to .s
@@ -198,7 +279,7 @@ if [ -f "$build/.config" ]; then
 	w1log=$build/alertable_sleep-w1.log
 	# Only ours: the prepare step warns about arch/um files under W=1.
 	ours='drivers/misc/alertable_sleep/[^:]*:[0-9]+:[0-9]+: (warning|error):'
-	if ! kchroot make -s -C "$tree" ARCH=um O="$build" W=1 "${w1[@]}" \
+	if ! kchroot make -s -C "$tree" "${make_args[@]}" O="$build" W=1 "${w1[@]}" \
 		>"$w1log" 2>&1; then
 		tail -n 20 "$w1log"
 		say "the W=1 compile failed"
@@ -210,21 +291,6 @@ if [ -f "$build/.config" ]; then
 	else
 		say "W=1 clean"
 	fi
-fi
-
-# The checkers report on the console, not through KUnit: a report while a
-# case passes must still fail the run, as one more failure.
-if [ -s "$log" ]; then
-	if reports=$(kernel_reports "$log"); then
-		printf '%s\n' "$reports" | sed 's/^/    /'
-		say "the kernel log has reports (above): $log"
-		failed=$((failed + 1))
-	else
-		say "kernel log clean of kernel reports: $log"
-	fi
-else
-	say "no kernel log ($log)"
-	[ "$rc" -ne 0 ] || failed=$((failed + 1))
 fi
 
 say "KUnit on Linux $version took $(($(date +%s) - start)) s"

@@ -75,8 +75,10 @@ build_modules() {
 	# each module: noise, not news.
 	local run=(in_chroot "$K_SUITE")
 	[ -n "$K_SUITE" ] || run=()	# a kernel built here: check-debug
+	# shellcheck disable=SC2086 # K_MAKE: none, or CROSS_COMPILE=...
 	if ! "${run[@]}" make -s -C "$K_KDIR" M="${out#"$K_ROOT"}/src" \
-		ALERTABLE_SLEEP_CLIENTS=1 "$@" modules >"$out/build.log" 2>&1; then
+		${K_MAKE:-} ALERTABLE_SLEEP_CLIENTS=1 "$@" modules \
+		>"$out/build.log" 2>&1; then
 		grep -v '^Skipping BTF generation' "$out/build.log"
 		die "module build failed for $K_REL (log: $out/build.log)"
 	fi
@@ -100,7 +102,7 @@ kernel_tree() {
 	series=${series%-rt}
 	spec=$(kernel_spec "$series") ||
 		die "unknown kernel series '$series': one of $AS_KERNELS_ALL"
-	read -r suite _ from <<<"$spec"
+	read -r suite _ from _ <<<"$spec"
 	[ "$from" = - ] || target=(-t "$from")
 	{
 		chroot_ensure "$suite"
@@ -158,6 +160,26 @@ result() {
 		echo "FAIL $1"
 		fail=$((fail + 1))
 	fi
+}
+
+# boots_begin: count, from here on, the QEMU boots of scripts/vm.sh (one
+# line each in $AS_BOOT_LOG, which this exports for the scripts it runs;
+# a script run by another that counts already adds to that one's file).
+boots_begin() {
+	export AS_BOOT_LOG=${AS_BOOT_LOG:-$AS_VM_DIR/boots.log}
+	mkdir -p "$(dirname "$AS_BOOT_LOG")"
+	touch "$AS_BOOT_LOG"
+	AS_BOOT_MARK=$(wc -l <"$AS_BOOT_LOG")
+}
+
+# boots_report NAME: one line, the boots since boots_begin and how many of
+# them were retries after a boot fault, and of what.
+boots_report() {
+	tail -n +"$((AS_BOOT_MARK + 1))" "$AS_BOOT_LOG" | awk -v n="$1" '
+		$2 == "boot" { b++ }
+		$2 == "retry" { r++; what = what sep $3 " on " $5; sep = ", " }
+		END { printf "%s: %d QEMU boots, %d retried after a boot fault%s\n",
+			n, b, r, r ? " (" what ")" : "" }'
 }
 
 # total NAME PASSED FAILED: the closing line that scripts/check.sh adds up.

@@ -3,8 +3,8 @@
 #
 # matrix.sh (make matrix): the whole proof on every kernel its users run.
 # For each kernel of $KERNELS (default: 5.10 6.1 6.1-rt 6.12 newest
-# newest-rt; "newest" is the newest that Debian ships, found now), in
-# order:
+# newest-rt arm64-6.1 arm64-6.12 arm64-newest i386-6.1; "newest" is the
+# newest that Debian ships, found now), in order:
 #   setup    its release's chroot, headers and image (scripts/kernel.sh)
 #   build    the module, samples, tests, torture and bench with W=1: no
 #            warning
@@ -16,17 +16,21 @@
 # $MATRIX_STAGES picks stages (default: "build vm-test freeze torture
 # demo").
 # Prints a table, kernel release x stage, with pass/fail counts and
-# seconds, and ends with "matrix: N passed, N failed". Logs are kept in
-# $AS_CACHE/matrix/<series>/<stage>.log. A second run reuses the chroots,
+# seconds, then how many QEMU boots it made and how many of them were
+# retried after a boot fault (scripts/vm.sh), and ends with "matrix: N
+# passed, N failed". Logs are kept in
+# $AS_CACHE/matrix/<tree>/<series>/<stage>.log, <tree> a key of this
+# checkout's path, as for the VM folders. A second run reuses the chroots,
 # packages and build folders.
 set -eu -o pipefail
 . "$(dirname "$0")/lib.sh"
 
 kernels=${KERNELS:-$AS_KERNELS_ALL}
 stages=${MATRIX_STAGES:-build vm-test freeze torture demo}
-logs=$AS_CACHE/matrix
+logs=$AS_CACHE/matrix/$AS_TREE_KEY
 mkdir -p "$logs"
 need_pkgs $AS_PKGS_VM
+boots_begin
 
 # The setups are mostly downloads: run one job per Debian release at once,
 # the kernels of one release one after the other (they share its chroot).
@@ -111,7 +115,8 @@ for k in $kernels; do
 		continue
 	fi
 	pass=$((pass + 1))
-	rel=$(sed -n 's/^==> kernel [^:]*: \([^ ]*\) .*/\1/p' "$logs/$k/setup.log")
+	rel=$(sed -n 's/^==> kernel [^:]*: \([^ ]*\) .*/\1/p' "$logs/$k/setup.log" |
+		head -n 1)
 	row=$(printf '%-24s %-10s' "$rel" "${secs}s")
 	for stage in $stages; do
 		say "$k ($rel): $stage"
@@ -126,5 +131,6 @@ echo
 echo "Kernel matrix, $(date -u +%Y-%m-%d), cells: passed/failed checks and seconds (logs: $logs)"
 echo "$header"
 printf '%s\n' "${rows[@]}"
+boots_report qemu
 total matrix "$pass" "$fail"
 [ "$fail" -eq 0 ]

@@ -5,7 +5,9 @@
 # against a Debian kernel ($KERNEL, 6.1 by default), boot that kernel in QEMU
 # on 2 vCPUs and run tests/vm-test.sh in it: insmod parameter checks, what
 # needs SMP from a client module (aborts from every context on the other
-# CPU, kthread_stop(), destroy), module refcounting, tracepoints, debugfs.
+# CPU, kthread_stop(), destroy, an abort held by a kprobe after its state
+# change while a watchpoint guards the entry its sleeper has left), module
+# refcounting, tracepoints, debugfs.
 #
 # The guest prints its results as one KTAP document; kunit.py parse counts
 # them (scripts/ktap.sh) and prints its report. One more check is the

@@ -21,7 +21,13 @@
 # every vCPU in one host thread (no MTTCG).
 #
 # The kernel is --kernel, or else $K_IMAGE, the one that kernel_ensure
-# (scripts/kernel.sh) chose for the caller: $KERNEL, 6.1 by default.
+# (scripts/kernel.sh) chose for the caller: $KERNEL, 6.1 by default. Its
+# architecture is $K_ARCH (amd64 if unset): amd64 boots in
+# qemu-system-x86_64, i386 in qemu-system-i386 (an Intel CPU: with the
+# default AMD one a 32-bit SMP kernel warns, fatal with panic_on_warn),
+# arm64 in qemu-system-aarch64's "virt" machine (console ttyAMA0, no NIC:
+# QEMU would look for its iPXE ROM). The guest's busybox is $K_BUSYBOX,
+# that architecture's busybox-static, or this host's.
 #
 # GUEST_SCRIPT runs as /opt/run.sh (with `sh`, cwd /opt); every FILE is
 # copied into /opt. The console is shown live and kept in
@@ -29,6 +35,19 @@
 # marker line "ALERTABLE_SLEEP_VM_EXIT rc=N" that /init prints; 124 if the
 # boot outlived --timeout; 1 if there is no marker (a panic, an oops) or if
 # the console shows a kernel report (BUG, WARNING, hung task, ...).
+#
+# A boot fault is retried once. /init prints "ALERTABLE_SLEEP_VM_GUEST_START"
+# just before it runs the guest script, which loads our modules: a run that
+# failed with no such line before its first kernel report, or none at all,
+# died in the kernel's own boot (seen: "Oops: int3" in sched_clock_cpu()
+# 1.5 s into a 7.3-rt boot, kernel text patching under QEMU 7.2's TCG),
+# and is booted once more, saying so; its console is kept as
+# console.boot-fault.log. A second boot fault, or any failure after the
+# line, is a failure. Each boot and each retry is one line of
+# $AS_BOOT_LOG ($AS_VM_DIR/boots.log by default), which `make check` and
+# `make matrix` count. AS_VM_FAKE_FAULT tests this: "early" makes /init
+# die before the line on the first boot, "early-twice" on both, "late"
+# after it, once our module is loaded.
 set -eu
 
 # shellcheck source=lib.sh
@@ -71,6 +90,24 @@ need_pkgs $AS_PKGS_VM
 [ -n "$kernel" ] || kernel=${K_IMAGE:-}
 [ -n "$kernel" ] || die "no kernel: pass --kernel or run kernel_ensure first"
 [ -r "$kernel" ] || die "cannot read the kernel image $kernel"
+arch=${K_ARCH:-amd64}
+fake=${AS_VM_FAKE_FAULT:-}
+case $fake in
+'' | early | early-twice | late) ;;
+*) die "AS_VM_FAKE_FAULT=$fake: early, early-twice or late" ;;
+esac
+case $arch in
+amd64) qemu=(qemu-system-x86_64) console=ttyS0 ;;
+i386)
+	# shellcheck disable=SC2054 # -cpu takes one comma-separated argument
+	qemu=(qemu-system-i386 -cpu max,vendor=GenuineIntel) console=ttyS0 ;;
+arm64)
+	need_pkgs qemu-system-arm
+	qemu=(qemu-system-aarch64 -M virt -cpu max -nic none) console=ttyAMA0 ;;
+*) die "no QEMU machine for the architecture $arch" ;;
+esac
+[ -z "$bootcon" ] || [ "$console" = ttyS0 ] ||
+	die "--bootcon is for x86 guests (its earlycon is the 8250 at 0x3f8)"
 
 vmdir=$AS_VM_DIR
 rundir=$vmdir/$name
@@ -84,6 +121,8 @@ rm -f "$log"	# callers parse it: never leave them the last run's
 # uninterruptible wait (destroy waiting forever) ends the run as a panic.
 read -r -d '' init_script <<'EOF' || true
 #!/bin/sh
+# The applets' links are made here: the busybox may not run on the host.
+/bin/busybox --install -s /bin
 mount -t devtmpfs devtmpfs /dev
 mount -t proc proc /proc
 # With vm.sh --bootcon there is no /dev/console: write to the port.
@@ -100,6 +139,16 @@ mkdir -p "/lib/modules/$(uname -r)" /root /tmp
 echo 30 >/proc/sys/kernel/hung_task_timeout_secs
 echo 1 >/proc/sys/kernel/hung_task_panic
 cd /opt
+# vm.sh's AS_VM_FAKE_FAULT: a boot fault before the line below, or a
+# fault after it, once our module is loaded.
+grep -q 'alertable_sleep.fake_fault=early' /proc/cmdline && exit 1
+# The line that tells a boot fault from a failure of ours: nothing of
+# ours is loaded before it.
+echo ALERTABLE_SLEEP_VM_GUEST_START
+if grep -q 'alertable_sleep.fake_fault=late' /proc/cmdline; then
+	insmod /opt/alertable_sleep.ko
+	exit 1
+fi
 sh /opt/run.sh
 echo "ALERTABLE_SLEEP_VM_EXIT rc=$?"
 poweroff -f
@@ -110,8 +159,8 @@ EOF
 # it: the kernel unpacks concatenated newc archives in order. busybox's
 # modinfo prints depends:, so no other module tools are needed.
 # Bump layout when the packing below changes.
-layout=1
-busybox=$(command -v busybox)
+layout=2
+busybox=${K_BUSYBOX:-$(command -v busybox)}
 key=$({ echo "$layout"; printf '%s\n' "$init_script"
 	stat -L -c '%n %s %Y' "$busybox"; } | sha256sum | cut -c1-16)
 base=$vmdir/base-$key.cpio
@@ -120,9 +169,7 @@ if [ ! -f "$base" ]; then
 	stage=$(mktemp -d "$vmdir/base.XXXXXX")
 	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,opt,root}
 	cp "$busybox" "$stage/bin/busybox"
-	for applet in $("$busybox" --list); do
-		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
-	done
+	ln -s busybox "$stage/bin/sh"
 	printf '%s\n' "$init_script" >"$stage/init"
 	chmod 755 "$stage/init"
 	(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
@@ -141,7 +188,7 @@ done
 	cpio --null -o -H newc -R 0:0 --quiet) >"$rundir/opt.cpio"
 cat "$base" "$rundir/opt.cpio" >"$rundir/initramfs.cpio"
 
-cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
+cmdline="console=$console panic=-1 oops=panic panic_on_warn=1"
 # console=ttynull names no console of these kernels: none but the kept
 # boot console, not even the VGA text console, takes kernel messages.
 [ -z "$bootcon" ] ||
@@ -155,31 +202,90 @@ cmdline="$cmdline${append:+ $append}"
 # workplace's machines), and the tests must not depend on it.
 qopts=()
 [ -z "$icount" ] || qopts+=(-icount "$icount")
-say "booting $kernel ($smp vCPUs, $mem MB${icount:+, -icount $icount}) to run $guest; console log: $log"
-t0=$(date +%s)
-set +e
-# The serial console ends its lines with CR LF; the log keeps plain lines.
-timeout -k 10 "$timeout" qemu-system-x86_64 -nographic -no-reboot \
-	-accel tcg "${qopts[@]}" -smp "$smp" -m "$mem" -kernel "$kernel" \
-	-initrd "$rundir/initramfs.cpio" -append "$cmdline" </dev/null 2>&1 |
-	sed -u 's/\r//g' | tee "$log"
-qrc=${PIPESTATUS[0]}
-set -e
-say "the VM ran for $(($(date +%s) - t0)) s (log: $log)"
+boots=${AS_BOOT_LOG:-$vmdir/boots.log}
 
-if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
-	say "vm.sh: the boot timed out after $timeout s"
-	exit 124
+# boot N: boot the machine (the Nth time in this run), the console live and
+# in $log; sets qrc, QEMU's exit status.
+boot() {
+	local extra=
+	case $fake in
+	early) [ "$1" -gt 1 ] || extra=" alertable_sleep.fake_fault=early" ;;
+	early-twice) extra=" alertable_sleep.fake_fault=early" ;;
+	late) [ "$1" -gt 1 ] || extra=" alertable_sleep.fake_fault=late" ;;
+	esac
+	[ -z "$extra" ] || say "vm.sh: AS_VM_FAKE_FAULT=$fake:$extra"
+	echo "$(date +%s) boot $name $arch ${K_REL:-$(basename "$kernel")}" >>"$boots"
+	say "booting $kernel ($arch, $smp vCPUs, $mem MB${icount:+, -icount $icount}) to run $guest; console log: $log"
+	t0=$(date +%s)
+	set +e
+	# The serial console ends its lines with CR LF; the log keeps plain
+	# lines.
+	timeout -k 10 "$timeout" "${qemu[@]}" -nographic -no-reboot \
+		-accel tcg "${qopts[@]}" -smp "$smp" -m "$mem" -kernel "$kernel" \
+		-initrd "$rundir/initramfs.cpio" -append "$cmdline$extra" \
+		</dev/null 2>&1 |
+		sed -u 's/\r//g' | tee "$log"
+	qrc=${PIPESTATUS[0]}
+	set -e
+	say "the VM ran for $(($(date +%s) - t0)) s (log: $log)"
+}
+
+# verdict: judge $log and $qrc; sets rc (the exit status of this script)
+# and why (a failure's one-line reason).
+verdict() {
+	local hit
+	why='' rc=''
+	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+		why="the boot timed out after $timeout s"
+		rc=124
+	elif hit=$(kernel_reports "$log"); then
+		why="the console shows a kernel report:"$'\n'"$hit"
+		rc=1
+	else
+		rc=$(sed -n 's/^.*ALERTABLE_SLEEP_VM_EXIT rc=\([0-9]*\).*$/\1/p' \
+			"$log" | tail -n1)
+		if [ -z "$rc" ]; then
+			why="no exit marker on the console (qemu exited $qrc)"
+			rc=1
+		fi
+	fi
+}
+
+# boot_fault: succeed if the run failed before the guest script began:
+# no start line, or a kernel report before it.
+boot_fault() {
+	local start report
+	start=$(grep -n -m1 'ALERTABLE_SLEEP_VM_GUEST_START' "$log" | cut -d: -f1)
+	[ -n "$start" ] || return 0
+	report=$(grep -n -m1 -E -- "$AS_KERNEL_REPORTS" "$log" | cut -d: -f1)
+	[ -n "$report" ] && [ "$report" -lt "$start" ]
+}
+
+# fault_line: what the faulted boot showed first, on one line.
+fault_line() {
+	local hit
+	hit=$(grep -m1 -E -- "$AS_KERNEL_REPORTS" "$log" || true)
+	printf '%s' "${hit:-${why%%$'\n'*}}"
+}
+
+boot 1
+verdict
+if [ -n "$why" ] && boot_fault; then
+	say "vm.sh: boot fault, before the guest script started (none of our modules loaded): $(fault_line)"
+	say "vm.sh: retrying this boot once (the faulted console: $rundir/console.boot-fault.log)"
+	cp "$log" "$rundir/console.boot-fault.log"
+	echo "$(date +%s) retry $name $arch ${K_REL:-$(basename "$kernel")}" >>"$boots"
+	boot 2
+	verdict
+	if [ -n "$why" ] && boot_fault; then
+		say "vm.sh: a boot fault again, after the retry: a failure: $(fault_line)"
+	fi
+elif [ -n "$why" ]; then
+	say "vm.sh: the run failed after the guest script started: not a boot fault, not retried"
 fi
-if hit=$(kernel_reports "$log"); then
-	say "vm.sh: the console shows a kernel report:"
-	printf '%s\n' "$hit"
-	exit 1
-fi
-rc=$(sed -n 's/^.*ALERTABLE_SLEEP_VM_EXIT rc=\([0-9]*\).*$/\1/p' "$log" | tail -n1)
-if [ -z "$rc" ]; then
-	say "vm.sh: no exit marker on the console (qemu exited $qrc)"
-	exit 1
+if [ -n "$why" ]; then
+	say "vm.sh: $why"
+	exit "$rc"
 fi
 say "vm.sh: the guest script exited $rc"
 exit "$rc"
