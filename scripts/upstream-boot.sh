@@ -9,12 +9,18 @@
 #     /sys/bus/pci/slots/N/power (q35, an empty hotplug slot of a
 #     pcie-root-port, pciehp.pciehp_poll_mode=1): 8 power-on requests at
 #     random phases of the poll period, each served by the poll thread;
+#   IPMI's kipmid: the latency of Get Device ID requests through
+#     /dev/ipmi0 (QEMU's ipmi-bmc-sim on an isa-ipmi-kcs interface with
+#     no interrupt, which kipmid drives), 16 spaced and 2000 back to back,
+#     and how many took two ticks or more (a request left to si_timer);
+#   hwmon adt7470 (on i2c-stub): the delay from a write of a shorter
+#     update_interval to the update thread's next update, 4 times;
 #   hvc: output through a virtio console reaches the host, and khvcd's
 #     wake-ups in 10 idle seconds.
 # Prints a before/after table and "upstream-boot: N passed, N failed": a
 # case fails when the grafted kernel does worse than the pristine one
-# (a median latency more than 10 ms higher, more idle wake-ups, output
-# that did not arrive) or when a boot gives no result.
+# (a median or mean latency more than 10 ms higher, more idle wake-ups,
+# output that did not arrive) or when a boot gives no result.
 #
 # Both kernels are built from one x86_64 configuration (tinyconfig and
 # upstream/boot/x86_64.config) in one build folder, pristine first, then
@@ -22,7 +28,8 @@
 # changed. Each image is kept by the tree it was built from:
 #   $AS_CACHE/upstream-boot/src-<version>/     a git worktree of the tree
 #   $AS_CACHE/upstream-boot/build-<version>/   the O= build
-#   $AS_CACHE/upstream-boot/bzImage-<tree>     the images, by git tree id
+#   $AS_CACHE/upstream-boot/bzImage-<tree>     the images, by git tree id,
+#   $AS_CACHE/upstream-boot/i2c-stub-<tree>.ko and each one's i2c-stub
 #   $AS_CACHE/upstream-boot/run-<name>/        each boot's console log
 # The builds run in the trixie chroot, as make upstream's do.
 set -eu
@@ -71,11 +78,14 @@ bchroot() {
 }
 
 # kernel COMMIT: the bzImage of COMMIT, built once for its tree (make
-# upstream commits the series anew on each run: same tree, new commits).
+# upstream commits the series anew on each run: same tree, new commits),
+# and beside it i2c-stub-<tree>.ko, the one module.
 kernel() {
-	local c=$1 img rc=0 t0
-	img=$bd/bzImage-$(git -C "$repo" rev-parse "$c^{tree}")
-	[ -f "$img" ] && { printf '%s\n' "$img"; return 0; }
+	local c=$1 img ko rc=0 t0 tid
+	tid=$(git -C "$repo" rev-parse "$c^{tree}")
+	img=$bd/bzImage-$tid
+	ko=$bd/i2c-stub-$tid.ko
+	[ -f "$img" ] && [ -f "$ko" ] && { printf '%s\n' "$img"; return 0; }
 	if [ ! -e "$wt/.git" ]; then
 		git -C "$repo" worktree prune
 		rm -rf "$wt"
@@ -90,16 +100,20 @@ kernel() {
 	bchroot sh -c 'cd "$0" && make -s O="$1" ARCH=x86_64 tinyconfig >/dev/null &&
 		scripts/kconfig/merge_config.sh -m -O "$1" "$1/.config" "$2" >/dev/null &&
 		make -s O="$1" ARCH=x86_64 olddefconfig &&
-		make -s -j2 O="$1" ARCH=x86_64 bzImage' \
+		make -s -j2 O="$1" ARCH=x86_64 bzImage modules' \
 		"$wt" "$build" "$bd/x86_64.config" >"$build/build-${c:0:12}.log" 2>&1 || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		tail -n 20 "$build/build-${c:0:12}.log" >&2
 		return 1
 	fi
 	# The options the cases need must have survived olddefconfig.
-	for o in HOTPLUG_PCI_PCIE VIRTIO_CONSOLE SERIAL_8250_CONSOLE; do
-		grep -qx "CONFIG_$o=y" "$build/.config" || { echo "    CONFIG_$o is not set" >&2; return 1; }
+	for o in HOTPLUG_PCI_PCIE VIRTIO_CONSOLE SERIAL_8250_CONSOLE IPMI_SI \
+		IPMI_DEVICE_INTERFACE SENSORS_ADT7470 I2C_STUB=m; do
+		case $o in *=*) ;; *) o=$o=y ;; esac
+		grep -qx "CONFIG_$o" "$build/.config" || { echo "    CONFIG_$o is not set" >&2; return 1; }
 	done
+	cp "$build/drivers/i2c/i2c-stub.ko" "$ko.tmp"
+	mv "$ko.tmp" "$ko"
 	cp "$build/arch/x86/boot/bzImage" "$img.tmp"
 	mv "$img.tmp" "$img"
 	say "built ${c:0:12} in $(($(date +%s) - t0)) s" >&2
@@ -108,6 +122,7 @@ kernel() {
 
 mkdir -p "$bd"
 cp "$src/x86_64.config" "$bd/x86_64.config"
+cp "$src/ipmi-latency.c" "$bd/ipmi-latency.c"
 rc=0
 kbefore=$(kernel "$before") || rc=$?
 result "the pristine Linux $version builds (x86_64, upstream/boot/x86_64.config)" "$rc"
@@ -117,8 +132,15 @@ kafter=$(kernel "$after") || rc=$?
 result "the grafted Linux $version (the series) builds" "$rc"
 [ "$rc" -eq 0 ] || { total upstream-boot "$pass" "$fail"; exit 1; }
 
+# The guest's IPMI client, a static binary built with the chroot's gcc.
+rc=0
+bchroot gcc -O2 -Wall -Werror -static -o "$bd/ipmi-latency" "$bd/ipmi-latency.c" || rc=$?
+result "the guest's IPMI client builds (upstream/boot/ipmi-latency.c)" "$rc"
+[ "$rc" -eq 0 ] || { total upstream-boot "$pass" "$fail"; exit 1; }
+
 # The initramfs: busybox, an /init that runs the guest script and
-# reboots (-no-reboot ends QEMU), and the guest script.
+# reboots (-no-reboot ends QEMU), the guest script and the IPMI client;
+# each kernel's i2c-stub.ko comes in a second archive appended to it.
 initrd=$bd/initramfs.cpio
 stage=$(mktemp -d "$bd/initramfs.XXXXXX")
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp}
@@ -128,6 +150,7 @@ for applet in $("$busybox" --list); do
 	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
 done
 cp "$src/guest.sh" "$stage/guest.sh"
+cp "$bd/ipmi-latency" "$stage/ipmi-latency"
 cat >"$stage/init" <<'EOF'
 #!/bin/sh
 mount -t devtmpfs devtmpfs /dev
@@ -144,8 +167,19 @@ chmod 755 "$stage/init"
 	cpio --null -o -H newc -R 0:0 --quiet) >"$initrd"
 rm -rf "$stage"
 
+# initrd_of IMAGE: the initramfs above with IMAGE's i2c-stub.ko added.
+initrd_of() {
+	local out=${1/bzImage-/initramfs-}.cpio stage
+	stage=$(mktemp -d "$bd/initramfs.XXXXXX")
+	cp "${1/bzImage-/i2c-stub-}.ko" "$stage/i2c-stub.ko"
+	{ cat "$initrd"; (cd "$stage" && echo i2c-stub.ko | cpio -o -H newc -R 0:0 --quiet); } >"$out"
+	rm -rf "$stage"
+	printf '%s\n' "$out"
+}
+
 # boot NAME IMAGE: boot IMAGE on q35 with a pcie-root-port (slot 1,
-# empty) and a virtio console whose output goes to a file; the console
+# empty), a virtio console whose output goes to a file and an IPMI BMC
+# simulator on an ISA KCS interface at its default port; the console
 # log is run-NAME/console.log. tsc=unstable: the small configuration has
 # no ACPI, hence no HPET or PM timer to calibrate the TSC against, and
 # under TCG the PIT calibration gives a wrong frequency in some boots and
@@ -158,12 +192,13 @@ boot() {
 	t0=$(date +%s)
 	say "booting $name ($img)"
 	timeout -k 10 300 qemu-system-x86_64 -nographic -no-reboot -M q35 -accel tcg \
-		-smp 2 -m 256 -kernel "$img" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 tsc=unstable pciehp.pciehp_poll_mode=1" \
+		-smp 2 -m 256 -kernel "$img" -initrd "$(initrd_of "$img")" \
+		-append "console=ttyS0 panic=-1 tsc=unstable pciehp.pciehp_poll_mode=1 ipmi_si.type=kcs ipmi_si.ports=0xca2" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
 		-device virtio-serial-pci \
 		-chardev file,id=vc0,path="$rdir/hvc0.out" \
-		-device virtconsole,chardev=vc0 </dev/null 2>&1 |
+		-device virtconsole,chardev=vc0 \
+		-device ipmi-bmc-sim,id=bmc0 -device isa-ipmi-kcs,bmc=bmc0 </dev/null 2>&1 |
 		sed -u 's/\r//g' >"$rdir/console.log" || true
 	say "$name ran for $(($(date +%s) - t0)) s"
 }
@@ -179,9 +214,33 @@ median() {
 		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 all() { sed -n "s/^UPSTREAM_BOOT $2=\([0-9]*\).*/\1/p" "$bd/run-$1/console.log" | paste -sd' '; }
+# mean NAME KEY: the mean of every value of KEY, rounded.
+mean() {
+	sed -n "s/^UPSTREAM_BOOT $2=\([0-9]*\).*/\1/p" "$bd/run-$1/console.log" |
+		awk '{ s += $1 } END { if (NR) printf "%d\n", s / NR + 0.5 }'
+}
+# count NAME KEY: how many values of KEY there are.
+count() { grep -c "^UPSTREAM_BOOT $2=" "$bd/run-$1/console.log" || true; }
+# latency LABEL KEY STAT SCALE N ABS PCT: a row and a result for STAT
+# (median, mean or val, the last value) of KEY, divided by SCALE, on N
+# values in each boot; worse when the series' is more than ABS (in the
+# unit after SCALE) plus PCT percent of the pristine one's higher.
+latency() {
+	local label=$1 key=$2 stat=$3 scale=$4 n=$5 abs=$6 pct=$7 b a nb na ok=1
+	b=$("$stat" before "$key") a=$("$stat" after "$key")
+	case $b in *[!0-9]*) b= ;; esac
+	case $a in *[!0-9]*) a= ;; esac
+	nb=$(count before "$key") na=$(count after "$key")
+	[ -n "$b" ] && b=$((b / scale))
+	[ -n "$a" ] && a=$((a / scale))
+	[ "$nb" -eq "$n" ] && [ "$na" -eq "$n" ] && [ -n "$b" ] && [ -n "$a" ] &&
+		[ "$a" -le $((b + b * pct / 100 + abs)) ] || ok=0
+	row "$label" "${b:-?}" "${a:-?}" "$([ $ok = 1 ] && echo ok || echo worse)"
+	result "$label: ${b:-?} before ($nb values), ${a:-?} after ($na values)" $((1 - ok))
+}
 
 table=
-row() { table="$table$(printf '  %-42s %-9s %-9s %s' "$1" "$2" "$3" "$4")
+row() { table="$table$(printf '  %-46s %-9s %-9s %s' "$1" "$2" "$3" "$4")
 "; }
 
 # pciehp: the median of the requests on the empty slot.
@@ -195,6 +254,17 @@ ok=1
 [ -n "$mb" ] && [ -n "$ma" ] && [ "$ma" -le $((mb + 10)) ] || ok=0
 row "pciehp slot power request, median of 8, ms" "${mb:-?}" "${ma:-?}" "$([ $ok = 1 ] && echo ok || echo worse)"
 result "pciehp poll mode: power requests, median ${mb:-?} ms before (all: $(all before pciehp_on_ms)), ${ma:-?} ms after (all: $(all after pciehp_on_ms))" $((1 - ok))
+
+# IPMI: the requests kipmid serves, spaced and back to back (us -> ms),
+# and those left to si_timer (two ticks or more; none is a count of 0).
+latency "kipmid request, spaced, median of 16, ms" ipmi_spaced_us median 1000 16 10 0
+latency "kipmid, 2000 requests back to back, ms" ipmi_burst_total_us val 1000 1 10 20
+for m in spaced burst; do
+	latency "kipmid $m requests of 2 ticks or more" "ipmi_${m}_slow" val 1 1 0 0
+done
+
+# hwmon adt7470: a new update_interval applies.
+latency "adt7470 new update_interval, median of 4, ms" adt7470_interval_ms median 1 4 10 0
 
 # hvc: output arrived; idle wake-ups no more than before.
 hb=$(grep -c UPSTREAM_BOOT_HVC_OUTPUT_OK "$bd/run-before/hvc0.out" 2>/dev/null || true)
@@ -217,7 +287,7 @@ for n in before after; do
 	fi
 done
 
-heading="Linux $version, QEMU q35 (TCG, 2 vCPUs), pciehp.pciehp_poll_mode=1 (2 s poll), times in steps of 10 ms, $(date -u +%Y-%m-%d):"
+heading="Linux $version, QEMU q35 (TCG, 2 vCPUs), pciehp.pciehp_poll_mode=1 (2 s poll), times from the guest's tick clock (4 ms steps; the shell's in 10 ms steps), $(date -u +%Y-%m-%d):"
 echo
 echo "upstream-boot table, $heading"
 printf '%s' "$table"

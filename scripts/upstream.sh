@@ -29,7 +29,8 @@
 # parts of the series are in upstream/: the commit messages
 # (upstream/commits/), the cover letter, the Kconfig blocks and the
 # MAINTAINERS entry, and the conversions of the in-tree users
-# (upstream/tty-hvc-khvcd.diff, upstream/pci-pciehp-poll.diff, diffs
+# (upstream/tty-hvc-khvcd.diff, upstream/pci-pciehp-poll.diff,
+# upstream/ipmi-kipmid.diff, upstream/hwmon-adt7470.diff: diffs
 # against the pristine tree). The patches are signed off by the runner's
 # git identity. make upstream-boot (scripts/upstream-boot.sh) boots the
 # users; its table goes in the cover letter when it measured this tree.
@@ -407,16 +408,23 @@ rm -f "$t"
 maintainers_entry
 commit_patch 4-docs.txt
 
-# 5. and 6. The in-tree users: hvc's khvcd (behaviour kept, the
-# hand-made kick becomes an entry) and pciehp's poll thread (requests in
-# poll mode served at once).
+# 5. to 8. The in-tree users: hvc's khvcd (behaviour kept, the
+# hand-made kick becomes an entry), pciehp's poll thread (requests in
+# poll mode served at once), IPMI's kipmid (no lost kick before its idle
+# sleep) and adt7470's update thread (a new interval applies at once).
 ugit apply --whitespace=error-all "$src/tty-hvc-khvcd.diff" ||
 	die "upstream/tty-hvc-khvcd.diff does not apply to Linux $version"
 commit_patch 5-hvc.txt
 ugit apply --whitespace=error-all "$src/pci-pciehp-poll.diff" ||
 	die "upstream/pci-pciehp-poll.diff does not apply to Linux $version"
 commit_patch 6-pciehp.txt
-nr_patches=6
+ugit apply --whitespace=error-all "$src/ipmi-kipmid.diff" ||
+	die "upstream/ipmi-kipmid.diff does not apply to Linux $version"
+commit_patch 7-ipmi.txt
+ugit apply --whitespace=error-all "$src/hwmon-adt7470.diff" ||
+	die "upstream/hwmon-adt7470.diff does not apply to Linux $version"
+commit_patch 8-adt7470.txt
+nr_patches=8
 
 # ---------------------------------------------------------------------
 # Stage: the series, written with its cover letter.
@@ -562,6 +570,11 @@ CONFIG_FTRACE=y
 CONFIG_ENABLE_DEFAULT_TRACERS=y
 CONFIG_VIRTIO_CONSOLE=y
 CONFIG_HOTPLUG_PCI_PCIE=y
+CONFIG_IPMI_HANDLER=y
+CONFIG_IPMI_SI=y
+CONFIG_I2C=y
+CONFIG_HWMON=y
+CONFIG_SENSORS_ADT7470=y
 EOF
 mkdir -p "$xbuild"
 if [ ! -f "$xbuild/.prepared" ] || ! cmp -s "$frag" "$xbuild/.prepared"; then
