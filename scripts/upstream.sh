@@ -412,18 +412,16 @@ commit_patch 4-docs.txt
 # hand-made kick becomes an entry), pciehp's poll thread (requests in
 # poll mode served at once), IPMI's kipmid (no lost kick before its idle
 # sleep) and adt7470's update thread (a new interval applies at once).
-ugit apply --whitespace=error-all "$src/tty-hvc-khvcd.diff" ||
-	die "upstream/tty-hvc-khvcd.diff does not apply to Linux $version"
-commit_patch 5-hvc.txt
-ugit apply --whitespace=error-all "$src/pci-pciehp-poll.diff" ||
-	die "upstream/pci-pciehp-poll.diff does not apply to Linux $version"
-commit_patch 6-pciehp.txt
-ugit apply --whitespace=error-all "$src/ipmi-kipmid.diff" ||
-	die "upstream/ipmi-kipmid.diff does not apply to Linux $version"
-commit_patch 7-ipmi.txt
-ugit apply --whitespace=error-all "$src/hwmon-adt7470.diff" ||
-	die "upstream/hwmon-adt7470.diff does not apply to Linux $version"
-commit_patch 8-adt7470.txt
+# user_patch DIFF MESSAGE: apply upstream/DIFF, commit it with MESSAGE.
+user_patch() {
+	ugit apply --whitespace=error-all "$src/$1" ||
+		die "upstream/$1 does not apply to Linux $version"
+	commit_patch "$2"
+}
+user_patch tty-hvc-khvcd.diff 5-hvc.txt
+user_patch pci-pciehp-poll.diff 6-pciehp.txt
+user_patch ipmi-kipmid.diff 7-ipmi.txt
+user_patch hwmon-adt7470.diff 8-adt7470.txt
 nr_patches=8
 
 # ---------------------------------------------------------------------
