@@ -15,8 +15,9 @@
 #     and how many took two ticks or more (a request left to si_timer);
 #   hwmon adt7470 (on i2c-stub): the delay from a write of a shorter
 #     update_interval to the update thread's next update, 4 times;
-#   hvc: output through a virtio console reaches the host, and khvcd's
-#     wake-ups in 10 idle seconds.
+#   hvc: output through a virtio console reaches the host, khvcd's
+#     wake-ups in 10 idle seconds, then input from the host reaches the
+#     guest (the virtio interrupt, hvc_kick(), khvcd's poll).
 # Prints a before/after table and "upstream-boot: N passed, N failed": a
 # case fails when the grafted kernel does worse than the pristine one
 # (a median or mean latency more than 10 ms higher, more idle wake-ups,
@@ -177,8 +178,50 @@ initrd_of() {
 	printf '%s\n' "$out"
 }
 
+# hvc_host SOCKET OUT: the host's end of the guest's virtio console, on
+# QEMU's listening unix SOCKET: what the guest writes goes to OUT; once it
+# has written UPSTREAM_BOOT_HVC_SEND, a line UPSTREAM_BOOT_HVC_INPUT is
+# sent to it, once a second, until QEMU closes the socket (or, at the
+# latest, when QEMU's own timeout has passed).
+hvc_host() {
+	timeout 330 python3 - "$1" "$2" <<'EOF'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+for _ in range(600):
+    try:
+        s.connect(sys.argv[1])
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit('no virtio console socket ' + sys.argv[1])
+s.settimeout(0.2)
+asked, tail, last = False, b'', 0.0
+with open(sys.argv[2], 'wb') as out:
+    while True:
+        try:
+            d = s.recv(4096)
+            if not d:
+                break
+            out.write(d)
+            out.flush()
+            tail = (tail + d)[-64:]
+            asked = asked or b'UPSTREAM_BOOT_HVC_SEND' in tail
+        except socket.timeout:
+            pass
+        except OSError:
+            break
+        if asked and time.monotonic() - last >= 1:
+            last = time.monotonic()
+            try:
+                s.sendall(b'UPSTREAM_BOOT_HVC_INPUT\n')
+            except OSError:
+                break
+EOF
+}
+
 # boot NAME IMAGE: boot IMAGE on q35 with a pcie-root-port (slot 1,
-# empty), a virtio console whose output goes to a file and an IPMI BMC
+# empty), a virtio console (hvc_host() is its other end) and an IPMI BMC
 # simulator on an ISA KCS interface at its default port; the console
 # log is run-NAME/console.log. tsc=unstable: the small configuration has
 # no ACPI, hence no HPET or PM timer to calibrate the TSC against, and
@@ -186,20 +229,24 @@ initrd_of() {
 # none in others; both kernels keep time with the tick (refined-jiffies),
 # the same clock for the before and the after boot.
 boot() {
-	local name=$1 img=$2 rdir=$bd/run-$1 t0
+	local name=$1 img=$2 rdir=$bd/run-$1 t0 host
 	rm -rf "$rdir"
 	mkdir -p "$rdir"
 	t0=$(date +%s)
 	say "booting $name ($img)"
+	hvc_host "$rdir/hvc0.sock" "$rdir/hvc0.out" &
+	host=$!
 	timeout -k 10 300 qemu-system-x86_64 -nographic -no-reboot -M q35 -accel tcg \
 		-smp 2 -m 256 -kernel "$img" -initrd "$(initrd_of "$img")" \
 		-append "console=ttyS0 panic=-1 tsc=unstable pciehp.pciehp_poll_mode=1 ipmi_si.type=kcs ipmi_si.ports=0xca2" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
 		-device virtio-serial-pci \
-		-chardev file,id=vc0,path="$rdir/hvc0.out" \
+		-chardev socket,id=vc0,path="$rdir/hvc0.sock",server=on,wait=off \
 		-device virtconsole,chardev=vc0 \
 		-device ipmi-bmc-sim,id=bmc0 -device isa-ipmi-kcs,bmc=bmc0 </dev/null 2>&1 |
 		sed -u 's/\r//g' >"$rdir/console.log" || true
+	# QEMU has closed the socket, which ends the host's end.
+	wait "$host" || true
 	say "$name ran for $(($(date +%s) - t0)) s"
 }
 
@@ -279,6 +326,12 @@ ok=1
 case "$wb$wa" in *[!0-9]* | '') ok=0 ;; *) [ "$wa" -le "$wb" ] || ok=0 ;; esac
 row "khvcd wake-ups in 10 idle seconds" "${wb:-?}" "${wa:-?}" "$([ $ok = 1 ] && echo ok || echo worse)"
 result "hvc: khvcd's idle wake-ups, ${wb:-?} before, ${wa:-?} after (10 s)" $((1 - ok))
+ib=$(val before hvc_input_ms) ia=$(val after hvc_input_ms)
+ok=1
+case "$ia" in *[!0-9]* | '') ok=0 ;; esac
+row "hvc input through virtio console" "$([ -n "$ib" ] && echo arrived || echo missing)" \
+	"$([ -n "$ia" ] && echo arrived || echo missing)" "$([ $ok = 1 ] && echo ok || echo worse)"
+result "hvc: console input from the host reaches the guest (${ib:-missing} ms before, ${ia:-missing} ms after it asked; the host sends once a second)" $((1 - ok))
 
 for n in before after; do
 	if hit=$(kernel_reports "$bd/run-$n/console.log"); then

@@ -106,4 +106,19 @@ if [ -n "$pid" ]; then
 else
 	say "khvcd_wakeups_10s=none"
 fi
+
+# --- hvc: console input, which the host sends once asked (after the idle
+# count above): it arrives through the virtio interrupt, hvc_kick() and
+# khvcd's poll, the path of the entry.
+if [ -c /dev/hvc0 ]; then
+	exec 3<>/dev/hvc0
+	echo "UPSTREAM_BOOT_HVC_SEND" >&3
+	t0=$(cs)
+	if read -t 30 line <&3 && [ "$line" = UPSTREAM_BOOT_HVC_INPUT ]; then
+		say "hvc_input_ms=$((($(cs) - t0) * 10))"
+	else
+		say "hvc_input=missing"
+	fi
+	exec 3<&-
+fi
 say "done"
