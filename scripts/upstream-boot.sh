@@ -266,6 +266,8 @@ mean() {
 	sed -n "s/^UPSTREAM_BOOT $2=\([0-9]*\).*/\1/p" "$bd/run-$1/console.log" |
 		awk '{ s += $1 } END { if (NR) printf "%d\n", s / NR + 0.5 }'
 }
+# ms_of US: US microseconds in ms, or ? if US is not a number.
+ms_of() { case $1 in '' | *[!0-9]*) echo '?' ;; *) echo $(($1 / 1000)) ;; esac; }
 # count NAME KEY: how many values of KEY there are.
 count() { grep -c "^UPSTREAM_BOOT $2=" "$bd/run-$1/console.log" || true; }
 # latency LABEL KEY STAT SCALE N ABS PCT: a row and a result for STAT
@@ -304,8 +306,13 @@ result "pciehp poll mode: power requests, median ${mb:-?} ms before (all: $(all 
 
 # IPMI: the requests kipmid serves, spaced and back to back (us -> ms),
 # and those left to si_timer (two ticks or more; none is a count of 0).
+# The time of the whole burst is shown, not judged: under TCG it follows
+# the host's load (116 ms before against 252 ms after in one pair of
+# boots while another build ran on the host, 152 against 108 in another);
+# a kick that a conversion lost would show as slow requests.
 latency "kipmid request, spaced, median of 16, ms" ipmi_spaced_us median 1000 16 10 0
-latency "kipmid, 2000 requests back to back, ms" ipmi_burst_total_us val 1000 1 10 20
+b=$(val before ipmi_burst_total_us) a=$(val after ipmi_burst_total_us)
+row "kipmid, 2000 requests back to back, ms" "$(ms_of "$b")" "$(ms_of "$a")" "not judged"
 for m in spaced burst; do
 	latency "kipmid $m requests of 2 ticks or more" "ipmi_${m}_slow" val 1 1 0 0
 done
