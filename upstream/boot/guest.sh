@@ -5,6 +5,8 @@
 # measure the cases of the in-tree users and print one line each,
 # "UPSTREAM_BOOT key=value", which scripts/upstream-boot.sh reads off the
 # serial console. Times are from /proc/uptime, in steps of 10 ms.
+# busybox ash has RANDOM, read -t and usleep, which POSIX sh has not:
+# shellcheck disable=SC3028,SC3045
 
 cs() { read -r u _ </proc/uptime; echo "${u%.*}${u#*.}"; }	# centiseconds
 say() { echo "UPSTREAM_BOOT $*"; }
@@ -13,6 +15,7 @@ say() { echo "UPSTREAM_BOOT $*"; }
 while [ "$(cs)" -lt 1300 ]; do sleep 1; done
 
 # --- pciehp, poll mode: the latency of a slot power request via sysfs.
+# shellcheck disable=SC2012 # slot names are numbers
 slot=$(ls /sys/bus/pci/slots 2>/dev/null | head -n 1)
 if [ -z "$slot" ] || [ ! -w "/sys/bus/pci/slots/$slot/power" ]; then
 	say "pciehp_slot=none"
@@ -114,7 +117,7 @@ if [ -c /dev/hvc0 ]; then
 	exec 3<>/dev/hvc0
 	echo "UPSTREAM_BOOT_HVC_SEND" >&3
 	t0=$(cs)
-	if read -t 30 line <&3 && [ "$line" = UPSTREAM_BOOT_HVC_INPUT ]; then
+	if read -r -t 30 line <&3 && [ "$line" = UPSTREAM_BOOT_HVC_INPUT ]; then
 		say "hvc_input_ms=$((($(cs) - t0) * 10))"
 	else
 		say "hvc_input=missing"
