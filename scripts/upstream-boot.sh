@@ -20,8 +20,9 @@
 #     guest (the virtio interrupt, hvc_kick(), khvcd's poll).
 # Prints a before/after table and "upstream-boot: N passed, N failed": a
 # case fails when the grafted kernel does worse than the pristine one
-# (a median or mean latency more than 10 ms higher, more idle wake-ups,
-# output that did not arrive) or when a boot gives no result.
+# (a median latency more than 10 ms higher, more slow requests, more idle
+# wake-ups, output or input that did not arrive) or when a boot gives no
+# result.
 #
 # Both kernels are built from one x86_64 configuration (tinyconfig and
 # upstream/boot/x86_64.config) in one build folder, pristine first, then
@@ -261,17 +262,10 @@ median() {
 		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 all() { sed -n "s/^UPSTREAM_BOOT $2=\([0-9]*\).*/\1/p" "$bd/run-$1/console.log" | paste -sd' '; }
-# mean NAME KEY: the mean of every value of KEY, rounded.
-mean() {
-	sed -n "s/^UPSTREAM_BOOT $2=\([0-9]*\).*/\1/p" "$bd/run-$1/console.log" |
-		awk '{ s += $1 } END { if (NR) printf "%d\n", s / NR + 0.5 }'
-}
-# ms_of US: US microseconds in ms, or ? if US is not a number.
-ms_of() { case $1 in '' | *[!0-9]*) echo '?' ;; *) echo $(($1 / 1000)) ;; esac; }
 # count NAME KEY: how many values of KEY there are.
 count() { grep -c "^UPSTREAM_BOOT $2=" "$bd/run-$1/console.log" || true; }
 # latency LABEL KEY STAT SCALE N ABS PCT: a row and a result for STAT
-# (median, mean or val, the last value) of KEY, divided by SCALE, on N
+# (median, or val: the last value) of KEY, divided by SCALE, on N
 # values in each boot; worse when the series' is more than ABS (in the
 # unit after SCALE) plus PCT percent of the pristine one's higher.
 latency() {
